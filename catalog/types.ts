@@ -1,0 +1,195 @@
+/**
+ * Topology cards (case study §22): the typed description of one service's runtime topology.
+ * Pure data types; nothing here imports Pulumi. Components turn cards into resources, the capacity
+ * model turns them into envelopes and budgets. A new service is a new card, not new code.
+ */
+
+export const environments = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof environments)[number];
+
+/** A value per environment. */
+export type PerEnv<T> = Readonly<Record<Environment, T>>;
+
+/** Node pools of the case study's §12 strategy that this platform runs (memory/edge pools folded in, see README). */
+export const nodePools = ["platform", "core", "worker"] as const;
+export type NodePool = (typeof nodePools)[number];
+
+export interface ReplicaRange {
+    readonly min: number;
+    readonly max: number;
+}
+
+/** Kubernetes quantities, e.g. cpu "500m" / "2", memory "512Mi" / "1.5Gi". */
+export interface ContainerResources {
+    readonly cpuRequest: string;
+    readonly cpuLimit: string;
+    readonly memoryRequest: string;
+    readonly memoryLimit: string;
+}
+
+/** A scaling trigger from the documents; each is rendered by a maintained mechanism (KEDA). */
+export type ScalingTrigger =
+    /** Average CPU utilisation across pods, percent of the request. */
+    | { readonly kind: "cpu"; readonly targetUtilizationPercent: number }
+    /** A Prometheus query whose value per pod must stay at or below `threshold`. */
+    | { readonly kind: "prometheus"; readonly metric: string; readonly query: string; readonly threshold: number }
+    /** JetStream consumer lag (pending messages) above which another replica is added. */
+    | { readonly kind: "nats-jetstream"; readonly stream: string; readonly consumer: string; readonly lagThreshold: number };
+
+export interface HttpProbe {
+    readonly path: string;
+    /** Named container port. */
+    readonly port: "http" | "metrics";
+    readonly periodSeconds: number;
+    readonly failureThreshold: number;
+    readonly timeoutSeconds?: number;
+}
+
+export interface Probes {
+    readonly startup: HttpProbe;
+    readonly readiness: HttpProbe;
+    /** Must never check a dependency (case study §27.5): it restarts the process, which fixes nothing downstream. */
+    readonly liveness: HttpProbe;
+}
+
+/** How a role that serves traffic is reached. */
+export interface Exposure {
+    readonly port: number;
+    readonly protocol: "http" | "websocket";
+    /** `edge`: routed from the gateway namespace's ingress; `internal`: peers in the cluster only. */
+    readonly reach: "edge" | "internal";
+    /** Public path prefix at the edge, when `reach` is `edge`. */
+    readonly pathPrefix?: string;
+    /** Consistent hashing at the ingress by a request value (authoring collab: `draftId`). */
+    readonly stickyBy?: { readonly source: "header" | "query"; readonly name: string };
+}
+
+export type K8sRuntime = "deployment" | "statefulset" | "cronjob";
+
+/** One role of a service on Kubernetes: one process of the shared image, chosen by APP_ROLE. */
+export interface K8sRole {
+    readonly name: string;
+    readonly description: string;
+    readonly runtime: K8sRuntime;
+    readonly replicas: PerEnv<ReplicaRange>;
+    /** Empty: fixed at `replicas.min` (no autoscaler). */
+    readonly scaling: readonly ScalingTrigger[];
+    readonly resources: ContainerResources;
+    readonly nodePool: NodePool;
+    /** Database connections each pod opens to the service's primary database (0: none). */
+    readonly dbPoolPerPod: number;
+    readonly exposure?: Exposure;
+    /** Absent for cron jobs. */
+    readonly probes?: Probes;
+    readonly terminationGracePeriodSeconds: number;
+    /** PDB minAvailable where a document fixes it; otherwise derived (see components/k8s). */
+    readonly pdbMinAvailable?: number;
+    /** Leader election through a coordination.k8s.io Lease (the only Kubernetes API use allowed). */
+    readonly leaderElection?: { readonly leaseName: string };
+    /** Cron schedule, for `cronjob` roles. */
+    readonly schedule?: string;
+}
+
+/** A dependency a service calls; NetworkPolicy egress and the data plane wiring come from these. */
+export type Dependency =
+    | { readonly kind: "postgres" }
+    | { readonly kind: "redis" }
+    | { readonly kind: "nats" }
+    | { readonly kind: "object-storage" }
+    /** A peer service in the mesh, by its namespace. */
+    | { readonly kind: "service"; readonly name: string; readonly namespace: string; readonly port: number };
+
+/** A caller allowed in by NetworkPolicy besides the gateway and Prometheus. */
+export interface InboundPeer {
+    readonly name: string;
+    readonly namespace: string;
+    readonly port: number;
+}
+
+/** The service's own Postgres (Aurora on AWS), one cluster per active region. */
+export interface DatabaseSpec {
+    readonly name: string;
+    /** Readers per environment (prod: at least two, the AWS issue). */
+    readonly readers: PerEnv<number>;
+    /** Connections reserved for admin, replication and migrations, outside the application budget. */
+    readonly reservedConnections: number;
+}
+
+/** Object storage the service owns (S3 on AWS). */
+export interface BucketSpec {
+    readonly purpose: string;
+    /** Objects expire after this many days (0: never). */
+    readonly expireAfterDays: number;
+    /** Transition to a cold storage class after this many days (0: never). */
+    readonly coldAfterDays: number;
+}
+
+export interface FailurePolicy {
+    readonly dependency: string;
+    readonly behavior: string;
+}
+
+interface CardBase {
+    readonly service: string;
+    readonly owner: string;
+    readonly criticality: "critical" | "high" | "medium";
+    /** Key into the stack config's `images` map: the image is pinned by digest there. */
+    readonly imageKey: string;
+    readonly secrets: readonly string[];
+    readonly data: {
+        readonly owns: readonly string[];
+        readonly publishes: readonly string[];
+        readonly consumes: readonly string[];
+    };
+    readonly slo: { readonly availability: number; readonly p95LatencyMs: number };
+    readonly alerts: readonly string[];
+    readonly runbook: string;
+    readonly failurePolicy: readonly FailurePolicy[];
+    readonly dr: { readonly rpoMinutes: number; readonly rtoMinutes: number };
+    /** Where the numbers come from. */
+    readonly source: string;
+}
+
+/** A service on EKS. */
+export interface K8sServiceCard extends CardBase {
+    readonly platform: "eks";
+    readonly namespace: string;
+    readonly roles: readonly K8sRole[];
+    readonly inbound: readonly InboundPeer[];
+    readonly outbound: readonly Dependency[];
+    /** ConfigMap entries; a PerEnv value differs per environment. */
+    readonly config: Readonly<Record<string, string | PerEnv<string>>>;
+    readonly database?: DatabaseSpec;
+    readonly buckets: readonly BucketSpec[];
+}
+
+/** One Cloud Run service of a service on GCP. */
+export interface CloudRunRole {
+    readonly name: string;
+    readonly description: string;
+    readonly instances: PerEnv<ReplicaRange>;
+    readonly concurrency: number;
+    readonly timeoutSeconds: number;
+    readonly cpu: string;
+    readonly memory: string;
+    readonly startupCpuBoost: boolean;
+    /** `load-balancer`: internal + the external LB only; `internal`: internal only. */
+    readonly ingress: "load-balancer" | "internal";
+    readonly sessionAffinity: boolean;
+    /** Database connections each instance opens (through PgBouncer). */
+    readonly dbPoolPerInstance: number;
+    /** Secret purposes this role may read. */
+    readonly secrets: readonly string[];
+    /** Feature flag that must be on before this role takes traffic; while off its min is 0. */
+    readonly featureFlag?: string;
+    readonly publishes: readonly string[];
+    readonly consumes: readonly string[];
+}
+
+/** A service on Cloud Run. */
+export interface CloudRunServiceCard extends CardBase {
+    readonly platform: "cloud-run";
+    readonly roles: readonly CloudRunRole[];
+}
+
+export type TopologyCard = K8sServiceCard | CloudRunServiceCard;

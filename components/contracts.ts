@@ -1,0 +1,58 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What a regional AWS platform hands the service workloads that run on it. The platform owns the
+ * cloud side of a service (its IAM role for IRSA, its Secrets Manager entries, its database and
+ * buckets); the workload owns the Kubernetes side (namespace, service account, pods, policies).
+ */
+
+/** The platform's cloud-side resources for one service in one region. */
+export interface ServiceBinding {
+    readonly service: string;
+    readonly namespace: string;
+    /** The Kubernetes ServiceAccount the workload must create; the IAM role trusts exactly this one. */
+    readonly serviceAccountName: string;
+    /** IAM role assumed through IRSA: reads only this service's secrets, reaches only its own data. */
+    readonly roleArn: pulumi.Output<string>;
+    /** Secrets Manager secret name per environment key (POSTGRES_URL, REDIS_URL, ...). */
+    readonly secretNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /** S3 bucket names by purpose. */
+    readonly bucketNames: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+/** Where the shared in-cluster platform services are. */
+export interface ClusterServices {
+    /** Namespace of the ingress gateway; NetworkPolicies admit edge traffic from it. */
+    readonly gatewayNamespace: string;
+    /** Gateway API Gateway that edge HTTPRoutes attach to. */
+    readonly gatewayName: string;
+    /** Namespace of Prometheus; NetworkPolicies admit scrapes from it. */
+    readonly monitoringNamespace: string;
+    /** Label selector value `release` the Prometheus Operator uses to pick ServiceMonitors. */
+    readonly serviceMonitorSelector: Readonly<Record<string, string>>;
+    /** In-cluster Prometheus URL (KEDA's Prometheus scaler queries it). */
+    readonly prometheusUrl: string;
+    /** NATS namespace, client URL and monitoring endpoint host:port (KEDA's JetStream scaler). */
+    readonly natsNamespace: string;
+    readonly natsUrl: string;
+    readonly natsMonitoringEndpoint: string;
+    /** Namespace of the OpenTelemetry Collector (egress target). */
+    readonly otelNamespace: string;
+    /** Node label key and values selecting each node pool. */
+    readonly nodePoolLabel: string;
+    /** The VPC CIDR: Aurora and ElastiCache are reached inside it on 5432 / 6379. */
+    readonly vpcCidr: string;
+}
+
+/** Everything a ServiceWorkload needs from the region it runs in. */
+export interface RegionalPlatformHandle {
+    readonly region: string;
+    /** `active` or `passive` (warm standby). */
+    readonly role: "active" | "passive";
+    readonly k8sProvider: k8s.Provider;
+    readonly cluster: ClusterServices;
+    readonly bindings: Readonly<Record<string, ServiceBinding>>;
+    /** Resources (CRD-installing Helm releases) that custom resources must wait for. */
+    readonly crdsReady: readonly pulumi.Resource[];
+}

@@ -1,0 +1,14 @@
+/**
+ * Tests transform TypeScript with swc and do not type-check (fast); `npm run typecheck` is separate.
+ * The global setup plans every stack once, in parallel child processes (the plan's own engine), and
+ * tests read those runs; tests that need a different input run the engine in-process.
+ */
+module.exports = {
+    testEnvironment: "node",
+    roots: ["<rootDir>/tests"],
+    testMatch: ["**/*.test.ts"],
+    transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
+    globalSetup: "<rootDir>/tests/global-setup.js",
+    testTimeout: 120000,
+    maxWorkers: 2,
+};

@@ -1,0 +1,235 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
+import { PROJECT } from "../stacks/config";
+import { createMocks, maskSecrets, nameOfProviderRef, unwrapSecrets } from "./mocks";
+
+/**
+ * The offline engine: loads a stack file into the SDK's config, installs the SDK's own mocks, runs
+ * the program's real entry point inside a root stack (as the Pulumi CLI's language host does) and
+ * records every registered resource. The plan CLI, the benchmark and the tests all call `runStack`;
+ * there is no second copy.
+ *
+ * Pulumi's runtime state is per process: run one stack per process (the plan forks a child per
+ * stack), or stacks one after another, never two at once.
+ */
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** One registered resource as `resources.json` records it (exactly these keys). */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly parent: string | null;
+    readonly provider: string | null;
+    /** Inputs as plain JSON, every secret value replaced by "[secret]". */
+    readonly inputs: unknown;
+}
+
+/** A registered resource with what the policies and capacity checks need besides. */
+export interface RegisteredResource extends RecordedResource {
+    readonly custom: boolean;
+    /** Inputs with secrets unwrapped: what CrossGuard hands a policy. Never written to disk. */
+    readonly props: Record<string, unknown>;
+    /** JSON paths of inputs that were secret (e.g. `masterPassword`, `data.POSTGRES_URL`). */
+    readonly secretPaths: readonly string[];
+    readonly protect: boolean;
+    /** Region of the explicit provider (AWS `region`, GCP `region`), when there is one. */
+    readonly region: string | null;
+    readonly urn: string;
+}
+
+export interface StackRun {
+    readonly stack: string;
+    readonly resources: RegisteredResource[];
+    /** Set when the program failed: a config error or a resource error. */
+    readonly error: string | null;
+    readonly errorKind: "config" | "program" | null;
+    readonly outputs: Record<string, unknown>;
+    readonly millis: number;
+}
+
+export interface RunOptions {
+    /** Rewrites the stack file's project config before the run (tests: bad input, synthetic catalogs). */
+    readonly mutateConfig?: (config: Record<string, unknown>) => void;
+    /** The program's entry point; defaults to the repository's index.ts. */
+    readonly entry?: string;
+    /** Extra environment for the run (e.g. a synthetic catalog multiplier for the benchmark). */
+    readonly env?: Record<string, string>;
+}
+
+/** The names of all stacks: every `Pulumi.<stack>.yaml` at the root. */
+export function listStacks(root = ROOT): string[] {
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort((a, b) => stackOrder(a) - stackOrder(b) || a.localeCompare(b));
+}
+
+function stackOrder(s: string): number {
+    return s === "dev" ? 0 : s === "staging" ? 1 : 2;
+}
+
+/** The project-namespace config of a stack file, keys without the `learning-platform:` prefix. */
+export function readStackFile(stack: string, root = ROOT): Record<string, unknown> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`no stack file ${path.basename(file)}; stacks: ${listStacks(root).join(", ")}`);
+    }
+    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc.config ?? {})) {
+        const [ns, ...rest] = k.split(":");
+        out[ns === PROJECT ? rest.join(":") : k] = v;
+    }
+    return out;
+}
+
+/** Pulumi hands config to programs as strings; structured values as JSON. */
+function toSdkConfig(config: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) {
+        const key = k.includes(":") ? k : `${PROJECT}:${k}`;
+        out[key] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return out;
+}
+
+function secretPathsOf(v: unknown, prefix: string, out: string[]): void {
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") {
+            out.push(prefix);
+            return;
+        }
+        for (const [k, x] of Object.entries(o)) {
+            secretPathsOf(x, prefix ? (Array.isArray(v) ? `${prefix}[${k}]` : `${prefix}.${k}`) : k, out);
+        }
+    }
+}
+
+/** Runs one stack under the SDK's mocks and returns everything it registered. */
+export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
+    const started = Date.now();
+    const config = readStackFile(stack);
+    options.mutateConfig?.(config);
+    for (const [k, v] of Object.entries(options.env ?? {})) {
+        process.env[k] = v;
+    }
+
+    const awsAccount = (config.aws as { accountId?: string } | undefined)?.accountId ?? "000000000000";
+    const gcpProject = (config.gcp as { project?: string } | undefined)?.project ?? "unknown-project";
+    const providerInputs = new Map<string, Record<string, unknown>>();
+    const recorded: { type: string; name: string; custom: boolean; inputs: unknown; provider: string | null }[] = [];
+    const structure = new Map<string, { parent: string | null; protect: boolean }>();
+    const regionOfName = (providerName: string | null): string | null => {
+        if (!providerName) {
+            return null;
+        }
+        const p = providerInputs.get(providerName);
+        const region = p?.region;
+        return typeof region === "string" ? region : null;
+    };
+
+    const mocks = createMocks({
+        accountId: awsAccount,
+        gcpProject,
+        gcpProjectNumber: projectNumber(gcpProject),
+        regionOf: (ref) => regionOfName(nameOfProviderRef(ref)) ?? "us-east-1",
+        onResource: (args) => {
+            if (args.type.startsWith("pulumi:providers:")) {
+                providerInputs.set(args.name, unwrapSecrets(args.inputs) as Record<string, unknown>);
+            }
+            recorded.push({
+                type: args.type,
+                name: args.name,
+                custom: args.custom !== false,
+                inputs: args.inputs,
+                provider: nameOfProviderRef(args.provider),
+            });
+        },
+    });
+
+    pulumi.runtime.setAllConfig(toSdkConfig(config), []);
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+
+    const names = new WeakMap<pulumi.Resource, string>();
+    const protects = new WeakMap<pulumi.Resource, boolean>();
+    const rootName = `${PROJECT}-${stack}`;
+    let error: string | null = null;
+    let errorKind: StackRun["errorKind"] = null;
+    let outputs: Record<string, unknown> = {};
+    // A failed program can reject more than the root stack's promise (its outputs, pending applies);
+    // collect those instead of letting them end the process.
+    const stray: unknown[] = [];
+    const onStray = (reason: unknown) => stray.push(reason);
+    process.on("unhandledRejection", onStray);
+    try {
+        const entry = options.entry ?? path.join(ROOT, "index.ts");
+        outputs =
+            (await pulumi.runtime.runInPulumiStack(async () => {
+                pulumi.runtime.registerStackTransformation((args) => {
+                    names.set(args.resource, args.name);
+                    // Top-level resources have no parent option: their parent is the root stack.
+                    const parent = args.opts.parent ? (names.get(args.opts.parent) ?? rootName) : rootName;
+                    // `protect` is inherited from the parent when not set, as the SDK does after transformations.
+                    const protect = args.opts.protect ?? (args.opts.parent ? (protects.get(args.opts.parent) ?? false) : false);
+                    protects.set(args.resource, protect);
+                    structure.set(`${args.type}::${args.name}`, { parent, protect });
+                    return undefined;
+                });
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const program = require(entry) as (() => Promise<Record<string, unknown>>) | { default: () => Promise<Record<string, unknown>> };
+                const main = typeof program === "function" ? program : program.default;
+                return await main();
+            })) ?? {};
+        await pulumi.runtime.disconnect();
+    } catch (e) {
+        const err = e as Error;
+        errorKind = err.name === "StackConfigError" ? "config" : "program";
+        error = errorKind === "config" ? err.message : (err.stack ?? err.message);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", onStray);
+    if (error === null && stray.length > 0) {
+        const err = stray[0] as Error;
+        errorKind = err?.name === "StackConfigError" ? "config" : "program";
+        error = err?.stack ?? String(err);
+    }
+
+    const resources: RegisteredResource[] = recorded.map((r) => {
+        const s = structure.get(`${r.type}::${r.name}`);
+        const secretPaths: string[] = [];
+        secretPathsOf(r.inputs, "", secretPaths);
+        return {
+            type: r.type,
+            name: r.name,
+            parent: r.type === "pulumi:pulumi:Stack" ? null : (s?.parent ?? null),
+            provider: r.provider,
+            inputs: maskSecrets(r.inputs),
+            custom: r.custom,
+            props: unwrapSecrets(r.inputs) as Record<string, unknown>,
+            secretPaths,
+            protect: s?.protect ?? false,
+            region: regionOfName(r.provider),
+            urn: `urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}`,
+        };
+    });
+    return { stack, resources, error, errorKind, outputs: maskSecrets(outputs) as Record<string, unknown>, millis: Date.now() - started };
+}
+
+/** A stable, realistic 12-digit project number per project id. */
+function projectNumber(project: string): string {
+    let h = 7;
+    for (const c of project) {
+        h = (h * 31 + c.charCodeAt(0)) % 1_000_000_000_000;
+    }
+    return String(100_000_000_000 + (h % 899_999_999_999));
+}
+
+/** Drops the keys that only the in-memory run carries: what `resources.json` holds. */
+export function toRecorded(r: RegisteredResource): RecordedResource {
+    return { type: r.type, name: r.name, parent: r.parent, provider: r.provider, inputs: r.inputs };
+}

@@ -1,0 +1,3 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+export const awsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [];

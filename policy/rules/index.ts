@@ -1,0 +1,16 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { awsPolicies } from "./aws";
+import { commonPolicies } from "./common";
+import { gcpPolicies } from "./gcp";
+import { k8sPolicies } from "./k8s";
+
+/**
+ * Every rule of the pack. `policy/index.ts` hands them to CrossGuard; the offline plan and the tests
+ * run the same objects through `policy/runner.ts`.
+ */
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    ...commonPolicies,
+    ...awsPolicies,
+    ...k8sPolicies,
+    ...gcpPolicies,
+];
