@@ -51,7 +51,9 @@ export interface StackRun {
 }
 
 export interface RunOptions {
-    /** Rewrites the stack file's project config before the run (tests: bad input, synthetic catalogs). */
+    /** Replaces the stack file's project config (keys without the project prefix), e.g. for bad input. */
+    readonly config?: Record<string, unknown>;
+    /** Rewrites the stack file's project config before the run. */
     readonly mutateConfig?: (config: Record<string, unknown>) => void;
     /** The program's entry point; defaults to the repository's index.ts. */
     readonly entry?: string;
@@ -113,7 +115,7 @@ function secretPathsOf(v: unknown, prefix: string, out: string[]): void {
 /** Runs one stack under the SDK's mocks and returns everything it registered. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
     const started = Date.now();
-    const config = readStackFile(stack);
+    const config = options.config ?? readStackFile(stack);
     options.mutateConfig?.(config);
     for (const [k, v] of Object.entries(options.env ?? {})) {
         process.env[k] = v;
@@ -213,7 +215,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             props: unwrapSecrets(r.inputs) as Record<string, unknown>,
             secretPaths,
             protect: s?.protect ?? false,
-            region: regionOfName(r.provider),
+            region: r.type.startsWith("pulumi:providers:") ? regionOfName(r.name) : regionOfName(r.provider),
             urn: `urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}`,
         };
     });

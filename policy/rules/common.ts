@@ -55,7 +55,7 @@ export const requiredTags: ResourceValidationPolicy = {
 /** Environment variable / config key names that hold credentials. */
 export const secretNamePattern = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDS|CREDENTIAL|PRIVATE_KEY|SIGNING_KEY|API_KEY|_URL$)/i;
 /** A URL with an embedded user:password. */
-const credentialUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+const credentialUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
 function looksSecret(key: string, value: unknown): boolean {
     if (typeof value !== "string" || value === "") {
@@ -141,7 +141,8 @@ export const dataResidency: StackValidationPolicy = {
             return;
         }
         for (const r of args.resources) {
-            const cloud = r.type.startsWith("aws:") ? "aws" : r.type.startsWith("gcp:") ? "gcp" : undefined;
+            const t = r.type.replace(/^pulumi:providers:/, "");
+            const cloud = t.startsWith("aws") ? "aws" : t.startsWith("gcp") ? "gcp" : undefined;
             if (!cloud) {
                 continue;
             }

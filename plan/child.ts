@@ -1,0 +1,28 @@
+import * as fs from "fs";
+import * as path from "path";
+import { planStack, redacted, writePlan } from "./plan";
+import { renderPlan } from "./report";
+
+// One stack per process: `node -r plan/register.js plan/child.ts <stack> <outDir> [tree|no-tree]`.
+async function child(): Promise<void> {
+    const [stack, outDir, tree] = process.argv.slice(2);
+    const planned = await planStack(stack);
+    const dir = writePlan(planned, outDir);
+    // The full run (secrets redacted) for the test harness, which reads it instead of re-planning.
+    fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(redacted(planned)));
+    const message = {
+        stack,
+        report: renderPlan(planned, { tree: tree === "tree" }),
+        mandatory: planned.findings.filter((f) => f.severity === "mandatory").length,
+        error: planned.run.error,
+        errorKind: planned.run.errorKind,
+        resources: planned.run.resources.length,
+        maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    process.send?.(message, () => process.exit(0));
+}
+
+child().catch((e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(2);
+});

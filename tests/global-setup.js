@@ -1,0 +1,19 @@
+// Plans every stack once, in parallel child processes (the plan's own engine and code path), into a
+// temporary directory that the tests read through tests/harness.ts.
+require("../plan/register.js");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+module.exports = async function globalSetup() {
+    const { listStacks } = require("../plan/engine.ts");
+    const { planInChildren } = require("../plan/parallel.ts");
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-"));
+    const results = await planInChildren(listStacks(), { outDir, tree: false });
+    for (const r of results) {
+        if (r.errorKind === "program") {
+            process.stderr.write(`\nplanning ${r.stack} failed:\n${r.error}\n`);
+        }
+    }
+    process.env.PLAN_CACHE_DIR = outDir;
+};

@@ -1,0 +1,89 @@
+import { fork } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { RegisteredResource, StackRun } from "../plan/engine";
+import { PlannedStack, planStack, redacted } from "../plan/plan";
+
+/**
+ * Test access to the program's registered resources. `planOf` reads the plan the global setup made
+ * for every stack (the same engine and code as `npm run plan`); `runProgram` runs the engine
+ * in-process for inputs no stack file has (bad config, overrides).
+ */
+
+const cache = new Map<string, Promise<PlannedStack>>();
+
+export function planOf(stack: string): Promise<PlannedStack> {
+    let p = cache.get(stack);
+    if (!p) {
+        const dir = process.env.PLAN_CACHE_DIR;
+        const file = dir ? path.join(dir, stack, "plan.json") : undefined;
+        p = file && fs.existsSync(file)
+            ? Promise.resolve(JSON.parse(fs.readFileSync(file, "utf8")) as PlannedStack)
+            : planStack(stack).then(redacted);
+        cache.set(stack, p);
+    }
+    return p;
+}
+
+/**
+ * Runs the program for one stack with the given project config (default: the stack file's) in a
+ * child process, through the same engine as the plan.
+ */
+export function runProgram(stack: string, options: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<StackRun> {
+    return new Promise((resolve, reject) => {
+        const child = fork(path.join(__dirname, "..", "plan", "run-child.ts"), [], {
+            execArgv: ["-r", path.join(__dirname, "..", "plan", "register.js")],
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+        });
+        let run: StackRun | undefined;
+        child.on("message", (m) => (run = m as StackRun));
+        child.on("error", reject);
+        child.on("exit", (code) => (run ? resolve(run) : reject(new Error(`run of ${stack} exited with ${code}`))));
+        child.send({ stack, config: options.config, env: options.env });
+    });
+}
+
+/** The stack file's project config, for a test to change before `runProgram`. */
+export { readStackFile } from "../plan/engine";
+
+export function byType(run: StackRun, type: string): RegisteredResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+export function one(run: StackRun, type: string, name: string): RegisteredResource {
+    const r = run.resources.find((x) => x.type === type && x.name === name);
+    if (!r) {
+        const names = byType(run, type).map((x) => x.name);
+        throw new Error(`no ${type} named "${name}" in ${run.stack}; there are: ${names.join(", ") || "none"}`);
+    }
+    return r;
+}
+
+export function childrenOf(run: StackRun, parentName: string): RegisteredResource[] {
+    return run.resources.filter((r) => r.parent === parentName);
+}
+
+/** A hand-built resource for policy pass/fail cases. */
+export function fixture(type: string, props: Record<string, unknown>, extra: Partial<RegisteredResource> = {}): RegisteredResource {
+    const name = extra.name ?? "fixture";
+    return {
+        type,
+        name,
+        parent: null,
+        provider: null,
+        inputs: props,
+        custom: true,
+        props,
+        secretPaths: [],
+        protect: false,
+        region: null,
+        urn: `urn:pulumi:test::learning-platform::${type}::${name}`,
+        ...extra,
+    };
+}
+
+/** A provider fixture carrying default tags/labels (JSON-encoded, as the SDK sends them). */
+export function providerFixture(cloud: "aws" | "gcp", name: string, props: Record<string, unknown>): RegisteredResource {
+    const encoded = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    return fixture(`pulumi:providers:${cloud}`, encoded, { name, region: typeof props.region === "string" ? props.region : null });
+}
