@@ -6,7 +6,10 @@ import { renderPlan } from "./report";
 // One stack per process: `node -r plan/register.js plan/child.ts <stack> <outDir> [tree|no-tree]`.
 async function child(): Promise<void> {
     const [stack, outDir, tree] = process.argv.slice(2);
-    const planned = await planStack(stack);
+    // The benchmark plans variants of a stack (more regions) from a config file instead of the stack file.
+    const configFile = process.env.PLAN_CONFIG_FILE;
+    const config = configFile ? (JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>) : undefined;
+    const planned = await planStack(stack, { config });
     const dir = writePlan(planned, outDir);
     // The full run (secrets redacted) for the test harness, which reads it instead of re-planning.
     fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(redacted(planned)));

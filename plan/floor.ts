@@ -1,0 +1,15 @@
+import * as pulumi from "@pulumi/pulumi";
+
+// The benchmark's floor: a process that loads the three provider SDKs under the SDK's mocks and
+// registers nothing. Same bootstrap (swc hook, fork) as a plan child.
+async function floor(): Promise<void> {
+    await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "floor", "floor", false);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = [require("@pulumi/aws"), require("@pulumi/gcp"), require("@pulumi/kubernetes")];
+    process.send?.({ loaded: loaded.length, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }, () => process.exit(0));
+}
+
+floor().catch((e: unknown) => {
+    process.stderr.write(`${String(e)}\n`);
+    process.exit(2);
+});
