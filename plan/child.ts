@@ -22,7 +22,7 @@ async function child(): Promise<void> {
         resources: planned.run.resources.length,
         maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
-    process.send?.(message, () => process.exit(0));
+    process.send?.(message, undefined, {}, () => process.exit(0));
 }
 
 child().catch((e: unknown) => {

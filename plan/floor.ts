@@ -6,7 +6,7 @@ async function floor(): Promise<void> {
     await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "floor", "floor", false);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = [require("@pulumi/aws"), require("@pulumi/gcp"), require("@pulumi/kubernetes")];
-    process.send?.({ loaded: loaded.length, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }, () => process.exit(0));
+    process.send?.({ loaded: loaded.length, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }, undefined, {}, () => process.exit(0));
 }
 
 floor().catch((e: unknown) => {

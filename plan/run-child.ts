@@ -8,7 +8,7 @@ process.once("message", (m) => {
     runStack(stack, { config, env })
         .then((run) => {
             const resources = run.resources.map((r) => ({ ...r, props: r.inputs }));
-            process.send?.({ ...run, resources }, () => process.exit(0));
+            process.send?.({ ...run, resources }, undefined, {}, () => process.exit(0));
         })
         .catch((e: unknown) => {
             process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
