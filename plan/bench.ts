@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { listStacks, readStackFile } from "./engine";
-import { ChildResult, planInChildren } from "./parallel";
+import { ChildResult, childExecArgv, planInChildren } from "./parallel";
 
 /**
  * `npm run bench [-- --reps N]`: the plan's cost, measured in one run, medians of N repetitions.
@@ -19,7 +19,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function floorOnce(): Promise<{ millis: number; maxRssMiB: number }> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
-        const child = fork(path.join(__dirname, "floor.ts"), [], { execArgv: ["-r", path.join(__dirname, "register.js")], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        const child = fork(path.join(__dirname, "floor.ts"), [], { execArgv: childExecArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
         let rss = 0;
         child.on("message", (m) => (rss = (m as { maxRssMiB: number }).maxRssMiB));
         child.on("error", reject);

@@ -2,6 +2,13 @@ import { fork } from "child_process";
 import * as os from "os";
 import * as path from "path";
 
+/**
+ * Node options of every plan child (and of the benchmark's floor, so they compare alike): the swc
+ * hook, and a young generation large enough that the SDK's short-lived objects rarely reach a
+ * full collection.
+ */
+export const childExecArgv = ["--max-semi-space-size=64", "-r", path.join(__dirname, "register.js")];
+
 /** What a child reports back after planning one stack. */
 export interface ChildResult {
     readonly stack: string;
@@ -47,7 +54,7 @@ function runChild(stack: string, options: ParallelOptions): Promise<ChildResult>
     const started = Date.now();
     return new Promise((resolve, reject) => {
         const child = fork(path.join(__dirname, "child.ts"), [stack, options.outDir, options.tree ? "tree" : "no-tree"], {
-            execArgv: ["-r", path.join(__dirname, "register.js")],
+            execArgv: childExecArgv,
             env: { ...process.env, ...options.env },
             stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
