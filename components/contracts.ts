@@ -37,6 +37,19 @@ export interface ClusterServices {
     readonly natsNamespace: string;
     readonly natsUrl: string;
     readonly natsMonitoringEndpoint: string;
+    /**
+     * PriorityClass names per service criticality, when the platform created them
+     * (components/k8s/priority-classes.ts); absent: pods run at the default priority.
+     */
+    readonly priorityClassNames?: Readonly<Record<"critical" | "high" | "medium", string>>;
+    /**
+     * S3's public address ranges in the region (the `com.amazonaws.<region>.s3` managed prefix list),
+     * when S3 is reached through a gateway endpoint: the route stays private, but the addresses are
+     * outside the VPC, so NetworkPolicies must name them. Absent: S3 is an interface endpoint in the VPC.
+     */
+    readonly objectStorageCidrs?: pulumi.Input<readonly string[]>;
+    /** NATS account holding the services' streams (KEDA reads consumer lag per account); default "APP". */
+    readonly natsAccount?: string;
     /** Namespace of the OpenTelemetry Collector (egress target). */
     readonly otelNamespace: string;
     /** Node label key and values selecting each node pool. */

@@ -1,3 +1,323 @@
-import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { arr, obj } from "./util";
 
-export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [];
+/**
+ * Kubernetes workload rules (case study §7, §11, §19, §26): what every pod the program creates must
+ * be, and stack-wide checks that compare objects (PDBs against autoscalers, NetworkPolicies against
+ * pods). They read the registered inputs, so they hold for any workload, not only the catalog's.
+ */
+
+type Props = Record<string, unknown>;
+
+const workloadKinds: Record<string, "long-running" | "job"> = {
+    "kubernetes:apps/v1:Deployment": "long-running",
+    "kubernetes:apps/v1:StatefulSet": "long-running",
+    "kubernetes:apps/v1:DaemonSet": "long-running",
+    "kubernetes:apps/v1:ReplicaSet": "long-running",
+    "kubernetes:core/v1:Pod": "long-running",
+    "kubernetes:batch/v1:Job": "job",
+    "kubernetes:batch/v1:CronJob": "job",
+};
+
+/** Namespaces where a Service may face outside the cluster (the edge gateway's). */
+export const edgeNamespaces: readonly string[] = ["gateway"];
+
+const zoneKey = "topology.kubernetes.io/zone";
+
+/** The pod template (metadata + spec) of a workload's inputs. */
+export function podTemplateOf(type: string, props: Props): { metadata: Props; spec: Props } | undefined {
+    if (!(type in workloadKinds)) {
+        return undefined;
+    }
+    if (type === "kubernetes:core/v1:Pod") {
+        return { metadata: obj(props.metadata), spec: obj(props.spec) };
+    }
+    const spec = obj(props.spec);
+    const template = type === "kubernetes:batch/v1:CronJob" ? obj(obj(obj(spec.jobTemplate).spec).template) : obj(spec.template);
+    return { metadata: obj(template.metadata), spec: obj(template.spec) };
+}
+
+function containersOf(pod: Props): Props[] {
+    return [...arr(pod.initContainers), ...arr(pod.containers)].map(obj);
+}
+
+function mainContainers(pod: Props): Props[] {
+    return arr(pod.containers).map(obj);
+}
+
+function nameOf(props: Props): string {
+    const m = obj(props.metadata);
+    return `${typeof m.namespace === "string" ? `${m.namespace}/` : ""}${typeof m.name === "string" ? m.name : "?"}`;
+}
+
+const namespaceOf = (props: Props): string => {
+    const ns = obj(props.metadata).namespace;
+    return typeof ns === "string" ? ns : "default";
+};
+
+function eachPod(validate: (pod: Props, kind: "long-running" | "job", workload: string, report: (m: string) => void) => void): ResourceValidationPolicy["validateResource"] {
+    return (args, report) => {
+        const tpl = podTemplateOf(args.type, args.props);
+        if (tpl) {
+            validate(tpl.spec, workloadKinds[args.type], `${args.type.split(":")[2]} ${nameOf(args.props)}`, report);
+        }
+    };
+}
+
+export const requestsAndLimits: ResourceValidationPolicy = {
+    name: "k8s-requests-limits",
+    description: "Every container sets CPU and memory requests and limits (capacity math and bin-packing depend on them).",
+    enforcementLevel: "mandatory",
+    validateResource: eachPod((pod, _kind, workload, report) => {
+        for (const c of containersOf(pod)) {
+            const res = obj(c.resources);
+            const missing = [
+                ...["cpu", "memory"].filter((k) => obj(res.requests)[k] === undefined).map((k) => `requests.${k}`),
+                ...["cpu", "memory"].filter((k) => obj(res.limits)[k] === undefined).map((k) => `limits.${k}`),
+            ];
+            if (missing.length > 0) {
+                report(`${workload} container "${String(c.name)}" lacks ${missing.join(", ")}`);
+            }
+        }
+    }),
+};
+
+export const probesPresent: ResourceValidationPolicy = {
+    name: "k8s-probes",
+    description: "Long-running containers have startup, readiness and liveness probes, and liveness is not the readiness check (it must never test a dependency).",
+    enforcementLevel: "mandatory",
+    validateResource: eachPod((pod, kind, workload, report) => {
+        if (kind !== "long-running") {
+            return;
+        }
+        for (const c of mainContainers(pod)) {
+            const missing = ["startupProbe", "readinessProbe", "livenessProbe"].filter((p) => c[p] === undefined);
+            if (missing.length > 0) {
+                report(`${workload} container "${String(c.name)}" lacks ${missing.join(", ")}`);
+                continue;
+            }
+            const path = (p: unknown) => obj(obj(p).httpGet).path;
+            const live = path(c.livenessProbe);
+            if (live !== undefined && live === path(c.readinessProbe)) {
+                report(`${workload} container "${String(c.name)}": liveness probes the readiness endpoint ${String(live)}`);
+            }
+        }
+    }),
+};
+
+export const imageByDigest: ResourceValidationPolicy = {
+    name: "k8s-image-digest",
+    description: "Every container image is pinned by digest (@sha256:), never a mutable tag.",
+    enforcementLevel: "mandatory",
+    validateResource: eachPod((pod, _kind, workload, report) => {
+        for (const c of containersOf(pod)) {
+            if (typeof c.image !== "string" || !/@sha256:[a-f0-9]{64}$/.test(c.image)) {
+                report(`${workload} container "${String(c.name)}" image ${JSON.stringify(c.image)} is not pinned by digest`);
+            }
+        }
+    }),
+};
+
+export const zoneSpread: ResourceValidationPolicy = {
+    name: "k8s-zone-spread",
+    description: `Long-running workloads spread their pods over zones (topologySpreadConstraints on ${zoneKey}).`,
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type === "kubernetes:core/v1:Pod" || args.type === "kubernetes:apps/v1:DaemonSet") {
+            return; // A bare pod cannot spread; a DaemonSet runs on every node already.
+        }
+        const tpl = podTemplateOf(args.type, args.props);
+        if (!tpl || workloadKinds[args.type] !== "long-running") {
+            return;
+        }
+        const spreads = arr(tpl.spec.topologySpreadConstraints).map(obj);
+        if (!spreads.some((s) => s.topologyKey === zoneKey && typeof s.maxSkew === "number" && s.maxSkew >= 1)) {
+            report(`${args.type.split(":")[2]} ${nameOf(args.props)} has no topologySpreadConstraint on ${zoneKey}`);
+        }
+    },
+};
+
+export const nonRootReadOnly: ResourceValidationPolicy = {
+    name: "k8s-non-root-read-only",
+    description: "Containers run as non-root with a read-only root filesystem and no privilege escalation.",
+    enforcementLevel: "mandatory",
+    validateResource: eachPod((pod, _kind, workload, report) => {
+        const podSc = obj(pod.securityContext);
+        for (const c of containersOf(pod)) {
+            const sc = obj(c.securityContext);
+            const problems: string[] = [];
+            if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) {
+                problems.push("runAsNonRoot is not true");
+            }
+            if ((sc.runAsUser ?? podSc.runAsUser) === 0) {
+                problems.push("runAsUser is 0");
+            }
+            if (sc.readOnlyRootFilesystem !== true) {
+                problems.push("readOnlyRootFilesystem is not true");
+            }
+            if (sc.allowPrivilegeEscalation !== false) {
+                problems.push("allowPrivilegeEscalation is not false");
+            }
+            if (sc.privileged === true) {
+                problems.push("privileged");
+            }
+            if (problems.length > 0) {
+                report(`${workload} container "${String(c.name)}": ${problems.join(", ")}`);
+            }
+        }
+    }),
+};
+
+export const noDefaultServiceAccount: ResourceValidationPolicy = {
+    name: "k8s-no-default-service-account",
+    description: "Every workload runs under its own service account, never the namespace's `default` (case study §19, §27.1).",
+    enforcementLevel: "mandatory",
+    validateResource: eachPod((pod, _kind, workload, report) => {
+        const sa = pod.serviceAccountName ?? pod.serviceAccount;
+        if (sa === undefined || sa === "" || sa === "default") {
+            report(`${workload} runs on the default service account`);
+        }
+    }),
+};
+
+export const noExternalServices: ResourceValidationPolicy = {
+    name: "k8s-no-external-service",
+    description: `No Service of type LoadBalancer or NodePort outside the edge namespace (${edgeNamespaces.join(", ")}): public exposure only through the gateway.`,
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type !== "kubernetes:core/v1:Service") {
+            return;
+        }
+        const type = obj(args.props.spec).type;
+        if ((type === "LoadBalancer" || type === "NodePort") && !edgeNamespaces.includes(namespaceOf(args.props))) {
+            report(`Service ${nameOf(args.props)} is of type ${String(type)} outside the edge namespace`);
+        }
+    },
+};
+
+/** Does a label selector (matchLabels + matchExpressions In/NotIn/Exists/DoesNotExist) select these labels? */
+export function selects(selector: unknown, labels: Record<string, unknown>): boolean {
+    const s = obj(selector);
+    for (const [k, v] of Object.entries(obj(s.matchLabels))) {
+        if (labels[k] !== v) {
+            return false;
+        }
+    }
+    for (const e of arr(s.matchExpressions).map(obj)) {
+        const key = String(e.key);
+        const values = arr(e.values);
+        const has = key in labels;
+        const ok =
+            e.operator === "In" ? has && values.includes(labels[key]) :
+            e.operator === "NotIn" ? !has || !values.includes(labels[key]) :
+            e.operator === "Exists" ? has :
+            e.operator === "DoesNotExist" ? !has : false;
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** Objects go to different clusters through different providers: compare only within one (provider, namespace). */
+function scopeOf(r: PolicyResource): string {
+    return `${r.provider?.name ?? "default"}/${namespaceOf(r.props)}`;
+}
+
+interface PodGroup {
+    readonly resource: PolicyResource;
+    readonly kind: string;
+    readonly name: string;
+    readonly labels: Record<string, unknown>;
+    /** The replica floor: an autoscaler's minimum when one targets it, else spec.replicas (default 1). */
+    readonly minReplicas: number;
+}
+
+function longRunningGroups(resources: readonly PolicyResource[]): PodGroup[] {
+    const scalers = resources.filter((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject" || r.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+    const out: PodGroup[] = [];
+    for (const r of resources) {
+        if (r.type !== "kubernetes:apps/v1:Deployment" && r.type !== "kubernetes:apps/v1:StatefulSet") {
+            continue;
+        }
+        const tpl = podTemplateOf(r.type, r.props);
+        const kind = r.type.split(":")[2];
+        const name = String(obj(r.props.metadata).name);
+        const scaler = scalers.find((s) => {
+            const spec = obj(s.props.spec);
+            const ref = obj(spec.scaleTargetRef);
+            return scopeOf(s) === scopeOf(r) && ref.name === name && (ref.kind ?? "Deployment") === kind;
+        });
+        const sspec = scaler ? obj(scaler.props.spec) : {};
+        const fromScaler = scaler ? (sspec.minReplicaCount ?? sspec.minReplicas ?? 1) : undefined;
+        const replicas = fromScaler ?? obj(r.props.spec).replicas ?? 1;
+        out.push({ resource: r, kind, name, labels: obj(tpl?.metadata.labels), minReplicas: typeof replicas === "number" ? replicas : 1 });
+    }
+    return out;
+}
+
+export const disruptionBudgets: StackValidationPolicy = {
+    name: "k8s-pdb",
+    description:
+        "Every Deployment/StatefulSet whose minimum is above one replica has a PodDisruptionBudget, and no budget forbids every voluntary disruption (minAvailable below the minimum, maxUnavailable above zero).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const pdbs = args.resources.filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget");
+        for (const g of longRunningGroups(args.resources)) {
+            const mine = pdbs.filter((p) => scopeOf(p) === scopeOf(g.resource) && selects(obj(p.props.spec).selector, g.labels));
+            if (g.minReplicas > 1 && mine.length === 0) {
+                report(`${g.kind} ${nameOf(g.resource.props)} runs at least ${g.minReplicas} replicas but no PodDisruptionBudget selects its pods`, g.resource.urn);
+            }
+            for (const p of mine) {
+                const spec = obj(p.props.spec);
+                const minAvailable = spec.minAvailable;
+                if (typeof minAvailable === "number" && minAvailable >= g.minReplicas) {
+                    report(`PodDisruptionBudget ${nameOf(p.props)} minAvailable ${minAvailable} ≥ the ${g.minReplicas} replica minimum of ${g.kind} ${g.name}: no voluntary disruption is ever allowed`, p.urn);
+                }
+                if (minAvailable === "100%" || spec.maxUnavailable === 0 || spec.maxUnavailable === "0%") {
+                    report(`PodDisruptionBudget ${nameOf(p.props)} allows zero disruptions`, p.urn);
+                }
+            }
+        }
+    },
+};
+
+export const networkPolicyCoverage: StackValidationPolicy = {
+    name: "k8s-network-policy-coverage",
+    description:
+        "Every pod is selected by a NetworkPolicy for both ingress and egress: its namespace has a default-deny policy (empty podSelector) or policies whose selectors match its labels.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const policies = args.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        for (const r of args.resources) {
+            const tpl = podTemplateOf(r.type, r.props);
+            if (!tpl) {
+                continue;
+            }
+            const labels = obj(tpl.metadata.labels);
+            const covered = (direction: "Ingress" | "Egress") =>
+                policies.some((p) => {
+                    const spec = obj(p.props.spec);
+                    const types = arr(spec.policyTypes);
+                    const applies = types.length > 0 ? types.includes(direction) : direction === "Ingress" || spec.egress !== undefined;
+                    return scopeOf(p) === scopeOf(r) && applies && selects(spec.podSelector, labels);
+                });
+            const missing = (["Ingress", "Egress"] as const).filter((d) => !covered(d));
+            if (missing.length > 0) {
+                report(`${r.type.split(":")[2]} ${nameOf(r.props)}: no NetworkPolicy selects its pods for ${missing.join(" and ")}`, r.urn);
+            }
+        }
+    },
+};
+
+export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    requestsAndLimits,
+    probesPresent,
+    imageByDigest,
+    zoneSpread,
+    nonRootReadOnly,
+    noDefaultServiceAccount,
+    noExternalServices,
+    disruptionBudgets,
+    networkPolicyCoverage,
+];

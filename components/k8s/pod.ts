@@ -1,0 +1,108 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { HttpProbe, K8sRole, K8sServiceCard } from "../../catalog/types";
+import { ClusterServices } from "../contracts";
+import { configMapName, roleSelector, secretName, workloadName } from "./naming";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Probe = k8s.types.input.core.v1.Probe;
+
+/** Ports of the shared service image (every role): HTTP (API, health) and OpenTelemetry Prometheus metrics. */
+export const httpPort = 8080;
+export const metricsPort = 9464;
+/** UID/GID of the image's unprivileged user. */
+export const runAsUser = 10001;
+
+function probe(p: HttpProbe, initialDelaySeconds = 0): Probe {
+    return {
+        httpGet: { path: p.path, port: p.port },
+        periodSeconds: p.periodSeconds,
+        failureThreshold: p.failureThreshold,
+        timeoutSeconds: p.timeoutSeconds ?? 1,
+        initialDelaySeconds,
+    };
+}
+
+export interface PodInputs {
+    readonly card: K8sServiceCard;
+    readonly role: K8sRole;
+    readonly image: string;
+    readonly serviceAccountName: pulumi.Input<string>;
+    readonly cluster: ClusterServices;
+}
+
+/**
+ * The pod of one role: the service's one image with `APP_ROLE`, config and secrets by reference,
+ * the card's probes and resources, zone + node spread, the role's node pool, and a locked-down
+ * security context (non-root, read-only root, no privilege escalation, no capabilities).
+ */
+export function podSpec(i: PodInputs): PodSpec {
+    const { card, role } = i;
+    const selector = roleSelector(card, role);
+    const spread = (topologyKey: string) => ({
+        maxSkew: 1,
+        topologyKey,
+        // ScheduleAnyway: spread is a preference; DoNotSchedule would turn node pressure into an outage (case study §11).
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: selector },
+    });
+    const isJob = role.runtime === "cronjob";
+    return {
+        serviceAccountName: i.serviceAccountName,
+        // Only a leader-elected role talks to the Kubernetes API; IRSA mounts its own (STS-audience) token.
+        automountServiceAccountToken: role.leaderElection !== undefined,
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: role.terminationGracePeriodSeconds,
+        // Set only when the platform created the classes: a pod naming a missing class is rejected.
+        priorityClassName: i.cluster.priorityClassNames?.[card.criticality],
+        restartPolicy: isJob ? "Never" : "Always",
+        nodeSelector: { [i.cluster.nodePoolLabel]: role.nodePool },
+        topologySpreadConstraints: isJob ? undefined : [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser,
+            runAsGroup: runAsUser,
+            fsGroup: runAsUser,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: [
+            {
+                name: "app",
+                image: i.image,
+                // Pinned by digest: the bytes cannot change, so a cached copy is always the right one.
+                imagePullPolicy: "IfNotPresent",
+                env: [
+                    { name: "APP_ROLE", value: role.name },
+                    { name: "OTEL_SERVICE_NAME", value: workloadName(card, role) },
+                    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                    ...(role.leaderElection ? [{ name: "LEADER_ELECTION_LEASE", value: role.leaderElection.leaseName }] : []),
+                ],
+                envFrom: [{ configMapRef: { name: configMapName(card) } }, ...(card.secrets.length > 0 ? [{ secretRef: { name: secretName(card) } }] : [])],
+                ports: [
+                    { name: "http", containerPort: httpPort, protocol: "TCP" },
+                    { name: "metrics", containerPort: metricsPort, protocol: "TCP" },
+                ],
+                resources: {
+                    requests: { cpu: role.resources.cpuRequest, memory: role.resources.memoryRequest },
+                    limits: { cpu: role.resources.cpuLimit, memory: role.resources.memoryLimit },
+                },
+                startupProbe: role.probes ? probe(role.probes.startup) : undefined,
+                readinessProbe: role.probes ? probe(role.probes.readiness) : undefined,
+                livenessProbe: role.probes ? probe(role.probes.liveness) : undefined,
+                securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser,
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    privileged: false,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+        ],
+        // The only writable path: scratch space, bounded so a runaway writer is evicted, not the node.
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+    };
+}

@@ -1,0 +1,453 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { Environment, K8sRole, K8sServiceCard, ReplicaRange } from "../../catalog/types";
+import { disruptionBudget } from "../../capacity/workloads";
+import { ResolvedReplicas } from "../../stacks/replicas";
+import { RegionalPlatformHandle, ServiceBinding } from "../contracts";
+import {
+    configMapName,
+    externalSecretName,
+    roleLabels,
+    roleSelector,
+    secretName,
+    secretStoreName,
+    serviceLabels,
+    serviceSelector,
+    shortName,
+    workloadName,
+} from "./naming";
+import { networkPolicies, networkPolicyName } from "./network";
+import { metricsPort, podSpec } from "./pod";
+import { isAutoscaled, scaledObjectSpec } from "./scaling";
+import { validateServiceWorkload } from "./validation";
+
+/** Inputs of one service's Kubernetes side in one region. */
+export interface ServiceWorkloadArgs {
+    /** The service's topology card: every object below is derived from it. */
+    readonly card: K8sServiceCard;
+    readonly environment: Environment;
+    /** Owner label value (stack config `owner`). */
+    readonly owner: string;
+    /** Replica bounds per `service/role`, after the stack's overrides. */
+    readonly replicas: ResolvedReplicas;
+    /** The service image, pinned by digest (stack config `images[card.imageKey]`). */
+    readonly image: string;
+    /** The regional platform the workload runs on (provider, cluster services, IRSA binding). */
+    readonly platform: RegionalPlatformHandle;
+}
+
+/** Resolve a card's config for one environment (PerEnv values pick the environment's entry). */
+export function resolveConfig(card: K8sServiceCard, environment: Environment): Record<string, string> {
+    return Object.fromEntries(Object.entries(card.config).map(([k, v]) => [k, typeof v === "string" ? v : v[environment]]));
+}
+
+/** ConfigMap key of a bucket's name: `cold-archive` → `S3_BUCKET_COLD_ARCHIVE`. */
+export function bucketConfigKey(purpose: string): string {
+    return `S3_BUCKET_${purpose.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+/**
+ * Envoy Gateway's consistent-hash input for a sticky exposure. `Header`/`Cookie` are what the
+ * platform's pinned Envoy Gateway (v1.5) accepts; `QueryParams` exists only in later releases.
+ */
+export function consistentHashBy(sticky: NonNullable<NonNullable<K8sRole["exposure"]>["stickyBy"]>): Record<string, unknown> {
+    switch (sticky.source) {
+        case "cookie":
+            // No TTL: Envoy never mints the cookie; the client sets it, so the hash key is the draft, not a random session.
+            return { type: "Cookie", cookie: { name: sticky.name } };
+        case "header":
+            return { type: "Header", header: { name: sticky.name } };
+        case "query":
+            return { type: "QueryParams", queryParams: [{ name: sticky.name }] };
+    }
+}
+
+/** How often ESO re-reads Secrets Manager: rotations reach the Secret within this interval. */
+export const secretRefreshInterval = "1h";
+
+/**
+ * One service's Kubernetes objects on one regional cluster, from its topology card: namespace,
+ * IRSA service account, ConfigMap, ExternalSecret, one workload per role (Deployment, StatefulSet
+ * or CronJob) with its Service, KEDA autoscaler, PDB and edge route, a ServiceMonitor, and
+ * default-deny NetworkPolicies with the card's allowed flows.
+ */
+export class ServiceWorkload extends pulumi.ComponentResource {
+    /** Kubernetes namespace of the service. */
+    readonly namespace: pulumi.Output<string>;
+    readonly serviceAccountName: pulumi.Output<string>;
+    /** Kubernetes name of each role's workload, by role (`api` → `assignment-api`). */
+    readonly workloads: Readonly<Record<string, string>>;
+    /** In-cluster URL of each role that serves traffic, by role. */
+    readonly endpoints: Readonly<Record<string, string>>;
+
+    constructor(name: string, args: ServiceWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("learning-platform:k8s:ServiceWorkload", name, {}, opts);
+        const { card, platform } = args;
+        const cluster = platform.cluster;
+        const binding: ServiceBinding | undefined = platform.bindings[card.service];
+
+        const problems = validateServiceWorkload({
+            card,
+            replicas: args.replicas,
+            image: args.image,
+            bindings: Object.fromEntries(
+                Object.entries(platform.bindings).map(([k, b]) => [k, { secretKeys: Object.keys(b.secretNames), serviceAccountName: b.serviceAccountName, namespace: b.namespace }]),
+            ),
+        });
+        if (problems.length > 0 || !binding) {
+            throw new pulumi.ResourceError(`${card.service} cannot be deployed to ${platform.region}:\n  - ${problems.join("\n  - ")}`, this);
+        }
+
+        const child = { parent: this, provider: platform.k8sProvider };
+        // Custom resources wait for the Helm releases that install their CRDs (ESO, KEDA, Prometheus Operator, Envoy Gateway).
+        const crd = { ...child, dependsOn: [...platform.crdsReady] };
+        const labelCtx = { environment: args.environment, owner: args.owner };
+        const labels = serviceLabels(card, labelCtx);
+        const short = shortName(card);
+
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: card.namespace,
+                    labels: {
+                        ...labels,
+                        // Every pod here meets the restricted Pod Security Standard; admission rejects one that does not.
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce-version": "latest",
+                    },
+                    // The card's operational identity, for whoever finds the namespace first (labels cannot hold "/").
+                    annotations: {
+                        "learning-platform/owner-team": card.owner,
+                        "learning-platform/criticality": card.criticality,
+                        "learning-platform/runbook": card.runbook,
+                        "learning-platform/source": card.source,
+                    },
+                },
+            },
+            child,
+        );
+        const namespace = ns.metadata.name;
+        const meta = (objectName: string, extra: Record<string, string> = {}) => ({ name: objectName, namespace, labels: { ...labels, ...extra } });
+
+        const sa = new k8s.core.v1.ServiceAccount(
+            `${name}-service-account`,
+            {
+                metadata: {
+                    ...meta(binding.serviceAccountName),
+                    annotations: { "eks.amazonaws.com/role-arn": binding.roleArn, "eks.amazonaws.com/sts-regional-endpoints": "true" },
+                },
+                // Off by default; only a leader-elected pod opts in (pod-level), see pod.ts.
+                automountServiceAccountToken: false,
+            },
+            child,
+        );
+
+        const configData = resolveConfig(card, args.environment);
+        // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
+        const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...configData } }, child);
+        // A config change rolls the pods (envFrom is read at start only).
+        const configChecksum = createHash("sha256").update(JSON.stringify(configData)).digest("hex");
+
+        let secretsReady: pulumi.Resource[] = [];
+        if (card.secrets.length > 0) {
+            const store = new k8s.apiextensions.CustomResource(
+                `${name}-secret-store`,
+                {
+                    apiVersion: "external-secrets.io/v1",
+                    kind: "SecretStore",
+                    metadata: meta(secretStoreName(card)),
+                    spec: {
+                        provider: {
+                            aws: {
+                                service: "SecretsManager",
+                                region: platform.region,
+                                // ESO assumes the service's own IRSA role: it can read this service's secrets and no others.
+                                auth: { jwt: { serviceAccountRef: { name: sa.metadata.name } } },
+                            },
+                        },
+                    },
+                },
+                crd,
+            );
+            const externalSecret = new k8s.apiextensions.CustomResource(
+                `${name}-secrets`,
+                {
+                    apiVersion: "external-secrets.io/v1",
+                    kind: "ExternalSecret",
+                    metadata: meta(externalSecretName(card)),
+                    spec: {
+                        refreshInterval: secretRefreshInterval,
+                        secretStoreRef: { name: store.metadata.name, kind: "SecretStore" },
+                        target: { name: secretName(card), creationPolicy: "Owner", deletionPolicy: "Retain" },
+                        data: card.secrets.map((key) => ({ secretKey: key, remoteRef: { key: binding.secretNames[key] } })),
+                    },
+                },
+                crd,
+            );
+            secretsReady = [externalSecret];
+        }
+
+        const workloads: Record<string, string> = {};
+        const endpoints: Record<string, string> = {};
+        for (const role of card.roles) {
+            const range = args.replicas[`${card.service}/${role.name}`];
+            const wl = workloadName(card, role);
+            workloads[role.name] = wl;
+            this.role(name, role, range, args, { child, crd, namespace, configChecksum, dependsOn: [configMap, ...secretsReady], saName: sa.metadata.name });
+            if (role.exposure) {
+                endpoints[role.name] = `http://${wl}.${card.namespace}.svc.cluster.local:${role.exposure.port}`;
+            }
+        }
+
+        // One headless Service over every pod of the service, so one ServiceMonitor scrapes all roles.
+        const metricsService = new k8s.core.v1.Service(
+            `${name}-metrics`,
+            {
+                metadata: meta(`${short}-metrics`, { "app.kubernetes.io/component": "metrics" }),
+                spec: {
+                    type: "ClusterIP",
+                    clusterIP: "None",
+                    selector: serviceSelector(card),
+                    ports: [{ name: "metrics", port: metricsPort, targetPort: "metrics", protocol: "TCP" }],
+                },
+            },
+            child,
+        );
+        new k8s.apiextensions.CustomResource(
+            `${name}-service-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: meta(short, { ...cluster.serviceMonitorSelector }),
+                spec: {
+                    selector: { matchLabels: { ...serviceSelector(card), "app.kubernetes.io/component": "metrics" } },
+                    namespaceSelector: { matchNames: [card.namespace] },
+                    // The role label lets dashboards and KEDA queries tell api from worker.
+                    podTargetLabels: ["app.kubernetes.io/component"],
+                    endpoints: [{ port: "metrics", path: "/metrics", interval: "30s", scrapeTimeout: "10s" }],
+                },
+            },
+            { ...crd, dependsOn: [...platform.crdsReady, metricsService] },
+        );
+
+        for (const p of networkPolicies(card, cluster)) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.suffix}`, { metadata: meta(networkPolicyName(card, p)), spec: p.spec }, child);
+        }
+
+        this.namespace = namespace;
+        this.serviceAccountName = sa.metadata.name;
+        this.workloads = workloads;
+        this.endpoints = endpoints;
+        this.registerOutputs({ namespace, serviceAccountName: this.serviceAccountName, workloads, endpoints });
+    }
+
+    /** One role: its workload and the objects that serve, scale, protect and route it. */
+    private role(
+        name: string,
+        role: K8sRole,
+        range: ReplicaRange,
+        args: ServiceWorkloadArgs,
+        ctx: {
+            readonly child: pulumi.CustomResourceOptions;
+            readonly crd: pulumi.CustomResourceOptions;
+            readonly namespace: pulumi.Output<string>;
+            readonly configChecksum: string;
+            readonly dependsOn: pulumi.Resource[];
+            readonly saName: pulumi.Output<string>;
+        },
+    ): void {
+        const { card, platform } = args;
+        const cluster = platform.cluster;
+        const wl = workloadName(card, role);
+        const labels = roleLabels(card, role, { environment: args.environment, owner: args.owner });
+        const selector = roleSelector(card, role);
+        const meta = (objectName: string) => ({ name: objectName, namespace: ctx.namespace, labels });
+        const logical = `${name}-${role.name}`;
+        const template = {
+            metadata: { labels, annotations: { "learning-platform/config-checksum": ctx.configChecksum } },
+            spec: podSpec({ card, role, image: args.image, serviceAccountName: ctx.saName, cluster }),
+        };
+        const workloadOpts = { ...ctx.child, dependsOn: ctx.dependsOn };
+
+        if (role.leaderElection) {
+            const leases = new k8s.rbac.v1.Role(
+                `${logical}-leader-election`,
+                {
+                    metadata: meta(`${wl}-leader-election`),
+                    rules: [
+                        // `create` cannot be narrowed by name (the object does not exist yet); get/update only touch the one lease.
+                        { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
+                        { apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: [role.leaderElection.leaseName], verbs: ["get", "update"] },
+                    ],
+                },
+                ctx.child,
+            );
+            const rb = new k8s.rbac.v1.RoleBinding(
+                `${logical}-leader-election`,
+                {
+                    metadata: meta(`${wl}-leader-election`),
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: leases.metadata.name },
+                    subjects: [{ kind: "ServiceAccount", name: ctx.saName, namespace: ctx.namespace }],
+                },
+                ctx.child,
+            );
+            workloadOpts.dependsOn = [...ctx.dependsOn, rb];
+        }
+
+        switch (role.runtime) {
+            case "deployment":
+                new k8s.apps.v1.Deployment(
+                    logical,
+                    {
+                        metadata: meta(wl),
+                        spec: {
+                            // With an autoscaler the HPA owns the count; stating it here would reset it on every update.
+                            replicas: isAutoscaled(role, range) ? undefined : range.min,
+                            revisionHistoryLimit: 5,
+                            progressDeadlineSeconds: 600,
+                            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                            selector: { matchLabels: selector },
+                            template,
+                        },
+                    },
+                    workloadOpts,
+                );
+                break;
+            case "statefulset": {
+                // Headless governing Service: stable pod identities for the lease holder.
+                const headless = new k8s.core.v1.Service(
+                    `${logical}-headless`,
+                    {
+                        metadata: meta(wl),
+                        spec: { clusterIP: "None", selector, ports: [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }], publishNotReadyAddresses: false },
+                    },
+                    ctx.child,
+                );
+                new k8s.apps.v1.StatefulSet(
+                    logical,
+                    {
+                        metadata: meta(wl),
+                        spec: {
+                            serviceName: headless.metadata.name,
+                            replicas: range.min,
+                            // Pods do not depend on each other's start order; the lease decides who leads.
+                            podManagementPolicy: "Parallel",
+                            revisionHistoryLimit: 5,
+                            updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } },
+                            selector: { matchLabels: selector },
+                            template,
+                        },
+                    },
+                    workloadOpts,
+                );
+                break;
+            }
+            case "cronjob":
+                new k8s.batch.v1.CronJob(
+                    logical,
+                    {
+                        metadata: meta(wl),
+                        spec: {
+                            schedule: role.schedule ?? "",
+                            timeZone: "Etc/UTC",
+                            // A maintenance run never overlaps the previous one (pg_partman takes locks).
+                            concurrencyPolicy: "Forbid",
+                            startingDeadlineSeconds: 600,
+                            successfulJobsHistoryLimit: 3,
+                            failedJobsHistoryLimit: 3,
+                            jobTemplate: {
+                                metadata: { labels },
+                                spec: { backoffLimit: 2, activeDeadlineSeconds: 1800, ttlSecondsAfterFinished: 86400, template },
+                            },
+                        },
+                    },
+                    workloadOpts,
+                );
+                break;
+        }
+
+        if (role.exposure) {
+            const service = new k8s.core.v1.Service(
+                `${logical}-service`,
+                {
+                    metadata: meta(wl),
+                    spec: {
+                        // Internal only: the edge reaches it through the gateway (case study §8).
+                        type: "ClusterIP",
+                        selector,
+                        ports: [{ name: "http", port: role.exposure.port, targetPort: "http", protocol: "TCP" }],
+                    },
+                },
+                ctx.child,
+            );
+            if (role.exposure.reach === "edge") {
+                const websocket = role.exposure.protocol === "websocket";
+                const route = new k8s.apiextensions.CustomResource(
+                    `${logical}-route`,
+                    {
+                        apiVersion: "gateway.networking.k8s.io/v1",
+                        kind: "HTTPRoute",
+                        metadata: meta(wl),
+                        spec: {
+                            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: cluster.gatewayNamespace, name: cluster.gatewayName }],
+                            rules: [
+                                {
+                                    matches: [{ path: { type: "PathPrefix", value: role.exposure.pathPrefix } }],
+                                    backendRefs: [{ group: "", kind: "Service", name: service.metadata.name, port: role.exposure.port }],
+                                    // A WebSocket lives for the whole editing session: no request deadline ("0s" disables it).
+                                    timeouts: websocket ? { request: "0s" } : { request: "30s" },
+                                },
+                            ],
+                        },
+                    },
+                    ctx.crd,
+                );
+                const sticky = role.exposure.stickyBy;
+                if (sticky) {
+                    new k8s.apiextensions.CustomResource(
+                        `${logical}-traffic-policy`,
+                        {
+                            apiVersion: "gateway.envoyproxy.io/v1alpha1",
+                            kind: "BackendTrafficPolicy",
+                            metadata: meta(wl),
+                            spec: {
+                                targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: route.metadata.name }],
+                                // Same draft → same pod (Maglev consistent hashing), so a draft's Yjs document lives in one process.
+                                loadBalancer: { type: "ConsistentHash", consistentHash: consistentHashBy(sticky) },
+                            },
+                        },
+                        ctx.crd,
+                    );
+                }
+            }
+        }
+
+        if (isAutoscaled(role, range)) {
+            new k8s.apiextensions.CustomResource(
+                `${logical}-scaler`,
+                { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: meta(wl), spec: scaledObjectSpec(card, role, range, cluster) },
+                ctx.crd,
+            );
+        }
+
+        const budget = disruptionBudget(role, range);
+        if (budget) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${logical}-pdb`,
+                {
+                    metadata: meta(wl),
+                    spec: {
+                        minAvailable: budget.minAvailable,
+                        selector: { matchLabels: selector },
+                        // A crash-looping pod must not block a node drain.
+                        unhealthyPodEvictionPolicy: "AlwaysAllow",
+                    },
+                },
+                ctx.child,
+            );
+        }
+    }
+}

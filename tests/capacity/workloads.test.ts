@@ -1,0 +1,166 @@
+import { catalog } from "../../catalog";
+import { assignmentService } from "../../catalog/assignment";
+import { progressService } from "../../catalog/progress";
+import { K8sRole, K8sServiceCard, environments } from "../../catalog/types";
+import { connectionBudget, connectionBudgetFinding } from "../../capacity/db-budget";
+import { dbBoundFindings, dbShares, disruptionBudget, disruptionFindings, poolBoundFindings, workloadCapacityFindings } from "../../capacity/workloads";
+import { readStackFile } from "../../plan/engine";
+import { parseStackConfig } from "../../stacks/config";
+import { DeployContext, deployContext } from "../../stacks/context";
+import { catalogRequirements } from "../../stacks/load";
+import { awsProfiles } from "../../stacks/profiles/aws";
+import { resolveReplicas } from "../../stacks/replicas";
+
+function ctxOf(stack: string, mutate?: (config: Record<string, unknown>) => void): DeployContext {
+    const raw = readStackFile(stack);
+    mutate?.(raw);
+    return deployContext(parseStackConfig(stack, raw, catalogRequirements(catalog)), catalog);
+}
+
+/** The case study's §15 services as one card's roles (max replicas × pool per pod). */
+function caseStudyCard(): K8sServiceCard {
+    const role = (name: string, max: number, pool: number): K8sRole => ({
+        ...assignmentService.roles[1],
+        name,
+        replicas: { dev: { min: 1, max }, staging: { min: 1, max }, prod: { min: 3, max } },
+        dbPoolPerPod: pool,
+    });
+    return {
+        ...assignmentService,
+        service: "case-management",
+        roles: [role("case", 12, 12), role("decision", 10, 10), role("workflow-workers", 15, 3), role("projection-workers", 10, 5)],
+        database: { name: "case", readers: { dev: 0, staging: 0, prod: 0 }, reservedConnections: 0 },
+    };
+}
+
+describe("HPA maximums against the database connection budget (case study §15, §27.2)", () => {
+    it("rejects the worked example, 339 against 300, naming the offenders", () => {
+        const card = caseStudyCard();
+        const replicas = resolveReplicas([card], "prod");
+        const result = connectionBudget({
+            database: "case-db",
+            maxConnections: 300,
+            reserved: 0,
+            clients: card.roles.map((r) => ({ name: `${card.service}/${r.name}`, maxReplicas: replicas[`${card.service}/${r.name}`].max, poolPerReplica: r.dbPoolPerPod })),
+        });
+        expect([result.demand, result.budget, result.fits]).toEqual([339, 300, false]);
+        expect(connectionBudgetFinding(result).message).toBe(
+            "connection demand 339 exceeds the budget 300 by 39: case-management/case 144 (42.5%), case-management/decision 100 (29.5%), case-management/projection-workers 50 (14.7%), case-management/workflow-workers 45 (13.3%)",
+        );
+        // The same through the workload check: one finding naming every role, largest first, with the max each could have.
+        const findings = dbBoundFindings([card], replicas, "prod", 300);
+        expect(findings.map((f) => [f.severity, f.resource])).toEqual([["mandatory", "case-management-db"]]);
+        expect(findings[0].message).toBe(
+            "HPA maximums open 339 connections, over case-management's prod connection budget 300 (max_connections 300 − 0 reserved) by 39: " +
+                "case-management/case 12×12 = 144 (fits at most 8), case-management/decision 10×10 = 100 (fits at most 6), " +
+                "case-management/projection-workers 10×5 = 50 (fits at most 2), case-management/workflow-workers 15×3 = 45 (fits at most 2)",
+        );
+    });
+
+    it("accepts the example's own fix once the budget is 339 or more", () => {
+        const card = caseStudyCard();
+        const findings = dbBoundFindings([card], resolveReplicas([card], "prod"), "prod", 339);
+        expect(findings.map((f) => f.severity)).toEqual(["info"]);
+    });
+
+    it("the catalog's pools fit every environment's budget, with the arithmetic reported", () => {
+        for (const stack of ["dev", "staging", "prod-us"]) {
+            const ctx = ctxOf(stack);
+            const db = workloadCapacityFindings(ctx).filter((f) => f.ruleId === "capacity/hpa-max-db-budget");
+            expect(db.map((f) => [f.severity, f.resource])).toEqual([
+                ["info", "assignment-service-db"],
+                ["info", "authoring-service-db"],
+                ["info", "progress-service-db"],
+            ]);
+        }
+        const progress = dbShares(progressService, ctxOf("prod-us").replicas, 2000);
+        // prod: api 50×4 + ingest 100×2 + projector 20×4 + outbox-relay 8×2 + partition-manager 1×1 = 497 of 1980.
+        expect(progress.budget).toBe(1980);
+        expect(progress.shares.reduce((s, x) => s + x.maxReplicas * x.poolPerPod, 0)).toBe(497);
+        expect(progress.shares.find((s) => s.role === "progress-service/ingest")?.allowedMax).toBe(841);
+    });
+
+    it("a stack override that raises a maximum past the budget is a mandatory finding with the numbers", () => {
+        const ctx = ctxOf("prod-us", (c) => (c.replicaOverrides = { "progress-service/ingest": { min: 5, max: 1000 } }));
+        const f = workloadCapacityFindings(ctx).filter((x) => x.severity === "mandatory");
+        expect(f.map((x) => [x.ruleId, x.resource])).toEqual([
+            ["capacity/hpa-max-db-budget", "progress-service-db"],
+            ["capacity/hpa-max-db-budget", "progress-service/ingest"],
+        ]);
+        expect(f[1].message).toBe(
+            "max replicas 1000 × pool 2 alone break progress-service's prod connection budget 1980 (max_connections 2000 − 20 reserved): at most 970 fit even with the other roles at their minimum",
+        );
+    });
+});
+
+describe("HPA maximums against the node pool", () => {
+    it("every role's max fits its pool in every stack", () => {
+        for (const stack of ["dev", "staging", "prod-us"]) {
+            const ctx = ctxOf(stack);
+            expect(poolBoundFindings(ctx.catalog, ctx.replicas, ctx.config.environment)).toEqual([]);
+        }
+    });
+
+    it("a pod larger than a node of its pool is a mandatory finding", () => {
+        const huge: K8sServiceCard = {
+            ...progressService,
+            roles: progressService.roles.map((r) => (r.name === "ingest" ? { ...r, resources: { ...r.resources, cpuRequest: "16", memoryRequest: "8Gi" } } : r)),
+        };
+        const cards = [assignmentService, huge];
+        const f = poolBoundFindings(cards, resolveReplicas(cards, "prod"), "prod");
+        expect(f.map((x) => [x.ruleId, x.severity, x.resource])).toEqual([["capacity/pod-fits-node", "mandatory", "progress-service/ingest"]]);
+        expect(f[0].message).toMatch(new RegExp(`^one pod requests 16000m / 8192Mi, more than a ${awsProfiles.prod.nodePools.worker.instanceType} node's allocatable \\d+m`));
+    });
+});
+
+describe("PodDisruptionBudgets below every environment's minimum", () => {
+    it("holds for every role of every card in every environment", () => {
+        for (const card of catalog.filter((c): c is K8sServiceCard => c.platform === "eks")) {
+            for (const role of card.roles) {
+                for (const env of environments) {
+                    const budget = disruptionBudget(role, role.replicas[env]);
+                    if (budget) {
+                        expect({ role: `${card.service}/${role.name}`, env, ok: budget.minAvailable < role.replicas[env].min }).toEqual({ role: `${card.service}/${role.name}`, env, ok: true });
+                    }
+                }
+            }
+        }
+    });
+
+    it("keeps the document's 2 and 1 in prod and staging, and no budget over a single pod", () => {
+        const [api, worker, scheduler] = assignmentService.roles;
+        expect(disruptionBudget(api, { min: 4, max: 24 })).toEqual({ minAvailable: 2, documented: 2, adjusted: false });
+        expect(disruptionBudget(worker, { min: 3, max: 12 })?.minAvailable).toBe(1);
+        expect(disruptionBudget(scheduler, { min: 2, max: 2 })?.minAvailable).toBe(1);
+        expect(disruptionBudget(api, { min: 1, max: 2 })).toBeUndefined();
+        // A documented value at or above the minimum is lowered to min − 1, never to a zero-disruption budget.
+        expect(disruptionBudget({ ...api, pdbMinAvailable: 5 }, { min: 4, max: 8 })).toEqual({ minAvailable: 3, documented: 5, adjusted: true });
+        // Undocumented: min − 1.
+        expect(disruptionBudget(progressService.roles[1], { min: 5, max: 100 })?.minAvailable).toBe(4);
+    });
+
+    it("reports the dev adjustment of the document's budgets as info, and nothing mandatory", () => {
+        const ctx = ctxOf("dev");
+        const f = disruptionFindings(ctx.catalog, ctx.replicas, "dev");
+        expect(f.map((x) => [x.ruleId, x.severity, x.resource])).toEqual([
+            ["adjust/pdb-min-available", "info", "assignment-service/api"],
+            ["adjust/pdb-min-available", "info", "assignment-service/worker"],
+        ]);
+        expect(disruptionFindings(ctxOf("prod-us").catalog, ctxOf("prod-us").replicas, "prod")).toEqual([]);
+    });
+
+    it("a documented budget at the minimum is lowered to min − 1 and reported as an adjustment", () => {
+        const card: K8sServiceCard = { ...assignmentService, roles: [{ ...assignmentService.roles[0], pdbMinAvailable: 2 }] };
+        const replicas = { "assignment-service/api": { min: 2, max: 4 } };
+        // disruptionBudget lowers it (2 → 1), so the finding is the info adjustment, never a zero-disruption PDB.
+        const f = disruptionFindings([card], replicas, "prod");
+        expect(f.map((x) => [x.ruleId, x.severity])).toEqual([["adjust/pdb-min-available", "info"]]);
+        expect(f[0].message).toBe("prod: the document's PDB minAvailable 2 is not below the minimum of 2 replicas; minAvailable 1 keeps one voluntary disruption possible");
+    });
+});
+
+it("no stack has a mandatory workload capacity finding", () => {
+    for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {
+        expect(workloadCapacityFindings(ctxOf(stack)).filter((f) => f.severity === "mandatory")).toEqual([]);
+    }
+});

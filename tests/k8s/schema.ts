@@ -1,0 +1,95 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+import Ajv from "ajv";
+import { Manifest } from "../../plan/manifests";
+
+export interface SchemaResult {
+    readonly id: string;
+    readonly status: "valid" | "invalid" | "no-schema";
+    readonly error?: string;
+}
+
+/** Validates manifests with kubernetes-models (1.34) and the CRD model packages, in a child process (they are ES modules). */
+export function validateWithModels(manifests: readonly Manifest[]): SchemaResult[] {
+    const out = spawnSync(process.execPath, [path.join(__dirname, "fixtures", "validate-manifests.mjs")], {
+        input: JSON.stringify(manifests),
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    if (out.status !== 0) {
+        throw new Error(`manifest validation failed to run: ${out.stderr}`);
+    }
+    return JSON.parse(out.stdout) as SchemaResult[];
+}
+
+/**
+ * Envoy Gateway publishes no model package: the part of BackendTrafficPolicy (gateway.envoyproxy.io
+ * /v1alpha1) the workloads use, transcribed from the API reference of the release the platform pins
+ * (v1.5: site/content/en/v1.5/api/extension_types.md, ConsistentHash), strict about unknown fields.
+ */
+const backendTrafficPolicySchema = {
+    type: "object",
+    required: ["apiVersion", "kind", "metadata", "spec"],
+    properties: {
+        apiVersion: { const: "gateway.envoyproxy.io/v1alpha1" },
+        kind: { const: "BackendTrafficPolicy" },
+        metadata: { type: "object", required: ["name", "namespace"] },
+        spec: {
+            type: "object",
+            additionalProperties: false,
+            required: ["targetRefs"],
+            properties: {
+                targetRefs: {
+                    type: "array",
+                    minItems: 1,
+                    items: {
+                        type: "object",
+                        additionalProperties: false,
+                        required: ["group", "kind", "name"],
+                        properties: { group: { const: "gateway.networking.k8s.io" }, kind: { enum: ["Gateway", "HTTPRoute", "GRPCRoute"] }, name: { type: "string", minLength: 1 }, sectionName: { type: "string" } },
+                    },
+                },
+                loadBalancer: {
+                    type: "object",
+                    additionalProperties: false,
+                    required: ["type"],
+                    properties: {
+                        type: { enum: ["ConsistentHash", "LeastRequest", "Random", "RoundRobin"] },
+                        consistentHash: {
+                            type: "object",
+                            additionalProperties: false,
+                            required: ["type"],
+                            properties: {
+                                // v1.5.x: SourceIP, Header, Cookie (Headers came in v1.6, QueryParams later).
+                                type: { enum: ["SourceIP", "Header", "Cookie"] },
+                                header: { type: "object", additionalProperties: false, required: ["name"], properties: { name: { type: "string", minLength: 1 } } },
+                                cookie: {
+                                    type: "object",
+                                    additionalProperties: false,
+                                    required: ["name"],
+                                    properties: { name: { type: "string", minLength: 1 }, ttl: { type: "string" }, attributes: { type: "object" } },
+                                },
+                                tableSize: { type: "integer", minimum: 2, maximum: 5000011 },
+                            },
+                            // The CRD's CEL rules: the field for the chosen type is set, the others are not.
+                            allOf: [
+                                { if: { properties: { type: { const: "Header" } } }, then: { required: ["header"] }, else: { not: { required: ["header"] } } },
+                                { if: { properties: { type: { const: "Cookie" } } }, then: { required: ["cookie"] }, else: { not: { required: ["cookie"] } } },
+                            ],
+                        },
+                    },
+                    if: { properties: { type: { const: "ConsistentHash" } } },
+                    then: { required: ["consistentHash"] },
+                    else: { not: { required: ["consistentHash"] } },
+                },
+            },
+        },
+    },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateBtp = ajv.compile(backendTrafficPolicySchema);
+
+export function validateBackendTrafficPolicy(m: unknown): string | null {
+    return validateBtp(m) ? null : ajv.errorsText(validateBtp.errors);
+}
