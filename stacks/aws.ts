@@ -1,7 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { k8sServices } from "../catalog";
+import { AwsRegionalPlatform, GlobalDatabaseRef } from "../components/aws/platform";
+import { ServiceWorkload } from "../components/k8s/service-workload";
 import { standardTags } from "../components/shared/tags";
 import { DeployContext } from "./context";
+import { awsProfiles, vpcCidrFor } from "./profiles/aws";
 
 /** One explicit AWS provider per region, with the default tags every resource inherits. */
 export function awsProvider(ctx: DeployContext, region: string): aws.Provider {
@@ -15,11 +20,98 @@ export function awsProvider(ctx: DeployContext, region: string): aws.Provider {
     });
 }
 
-export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>> } {
-    const regions: Record<string, pulumi.Input<unknown>> = {};
+/** Path prefix of the xAPI ingest the WAF guards (progress-service edge rule: allowlisted LRS IP AND API key). */
+export const xapiIngestPath = "/xapi/statements";
+
+/** Regions in deployment order: active first, so a passive region can join their global databases. */
+export function regionOrder(ctx: DeployContext): DeployContext["config"]["aws"]["regions"] {
+    return [...ctx.config.aws.regions].sort((a, b) => (a.role === b.role ? 0 : a.role === "active" ? -1 : 1));
+}
+
+/** Checks before any resource: every region has a known, distinct VPC range. */
+export function validateAwsContext(ctx: DeployContext): string[] {
+    const problems: string[] = [];
+    const seen = new Map<string, string>();
     for (const r of ctx.config.aws.regions) {
-        awsProvider(ctx, r.region);
-        regions[r.region] = { role: r.role };
+        const cidr = vpcCidrFor(r.region);
+        if (!cidr) {
+            problems.push(`aws region ${r.region}: no VPC range assigned (stacks/profiles/aws.ts)`);
+            continue;
+        }
+        if (seen.has(cidr)) {
+            problems.push(`aws regions ${seen.get(cidr)} and ${r.region} share ${cidr}`);
+        }
+        seen.set(cidr, r.region);
     }
-    return { outputs: regions };
+    return problems;
+}
+
+/**
+ * Per AWS region: provider, regional platform, then each EKS service's workload on it. A stack with
+ * a passive region makes the first active region's databases Aurora global primaries and the
+ * passive region's their secondaries.
+ */
+export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>> } {
+    const problems = validateAwsContext(ctx);
+    if (problems.length > 0) {
+        throw new Error(`AWS configuration of stack ${ctx.config.stack}:\n  - ${problems.join("\n  - ")}`);
+    }
+    const { config } = ctx;
+    const cards = k8sServices(ctx.catalog);
+    const awsProfile = awsProfiles[config.environment];
+    const hasPassive = config.aws.regions.some((r) => r.role === "passive");
+    // The passive regions replicate the first active region (the tenants' home); other active regions stand alone.
+    const primary = regionOrder(ctx)[0].region;
+    let globals: Record<string, GlobalDatabaseRef> | undefined;
+    const outputs: Record<string, pulumi.Input<unknown>> = {};
+    const randomProvider = new random.Provider("random-aws", {});
+
+    for (const r of regionOrder(ctx)) {
+        const provider = awsProvider(ctx, r.region);
+        const platform = new AwsRegionalPlatform(
+            r.region,
+            {
+                environment: config.environment,
+                accountId: config.aws.accountId,
+                owner: config.owner,
+                region: r.region,
+                role: r.role,
+                domain: config.domain,
+                vpcCidr: vpcCidrFor(r.region) ?? "",
+                apiAccessCidrs: config.aws.apiAccessCidrs,
+                lrsAllowCidrs: config.aws.lrsAllowCidrs,
+                cards,
+                replicas: ctx.replicas,
+                profile: ctx.profile,
+                awsProfile,
+                globalPrimary: hasPassive && r.region === primary,
+                globalDatabases: r.role === "passive" ? globals : undefined,
+                randomProvider,
+                adminRoleArn: `arn:aws:iam::${config.aws.accountId}:role/platform-admin`,
+                xapiIngestPath,
+            },
+            { provider },
+        );
+        if (r.region === primary && hasPassive) {
+            globals = { ...platform.globalDatabases };
+        }
+        for (const card of cards) {
+            new ServiceWorkload(
+                `${card.service}-${r.region}`,
+                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle },
+                { provider: platform.handle.k8sProvider, dependsOn: [...platform.handle.crdsReady] },
+            );
+        }
+        outputs[r.region] = {
+            role: r.role,
+            clusterName: platform.clusterName,
+            clusterEndpoint: platform.clusterEndpoint,
+            albDnsName: platform.albDnsName,
+            redisEndpoint: platform.redisEndpoint,
+            databases: Object.fromEntries(Object.entries(platform.databases).map(([svc, db]) => [svc, { writer: db.writerEndpoint, reader: db.readerEndpoint }])),
+            nodeGroups: platform.nodeGroupSizes,
+            secretsPendingValues: platform.secretsPendingValues,
+        };
+    }
+    return { outputs };
 }

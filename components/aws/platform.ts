@@ -1,0 +1,355 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { K8sServiceCard, NodePool, nodePools } from "../../catalog/types";
+import { NodeGroupSize, nodeGroupSize } from "../../capacity/aws";
+import { EnvironmentProfile } from "../../stacks/profiles";
+import { AwsProfile, auroraEngineVersion, eksVersion, nodePoolLabel, redisEngineVersion } from "../../stacks/profiles/aws";
+import { ResolvedReplicas } from "../../stacks/replicas";
+import { RegionalPlatformHandle, ServiceBinding } from "../contracts";
+import { PriorityClasses } from "../k8s/priority-classes";
+import { standardTags } from "../shared/tags";
+import { AuroraDatabase, AuroraRole } from "./aurora";
+import { Edge, gatewayName, gatewayNamespace } from "./edge";
+import { EksCluster } from "./eks";
+import { KmsKeys } from "./kms";
+import { NatsJetStream, NatsUser, natsAccount } from "./nats";
+import { Network } from "./network";
+import { ClusterAddons, monitorSelector, namespaces } from "./observability";
+import { RedisCluster } from "./redis";
+import { ServiceCloudResources, SecretSources } from "./service-binding";
+
+/** A service's Aurora global database, created by the active region for the passive one to join. */
+export interface GlobalDatabaseRef {
+    readonly globalClusterId: pulumi.Output<string>;
+    /** The primary cluster and its writer: the secondary waits for them. */
+    readonly primaryResources: readonly pulumi.Resource[];
+}
+
+export interface AwsRegionalPlatformArgs {
+    /** Environment (dev, staging, prod): names, tags and sizing. */
+    readonly environment: EnvironmentProfile["environment"];
+    /** AWS account id of the stack. */
+    readonly accountId: string;
+    /** Owner label/tag value (stack config `owner`). */
+    readonly owner: string;
+    /** AWS region of this platform. */
+    readonly region: string;
+    /** Part this cluster plays (see `AuroraRole`). */
+    readonly role: "active" | "passive";
+    /** The stack's DNS zone. */
+    readonly domain: string;
+    /** The VPC's CIDR. */
+    readonly vpcCidr: string;
+    /** CIDRs allowed on the EKS public endpoint (empty: private only). */
+    readonly apiAccessCidrs: readonly string[];
+    /** Allowlisted third-party LRS sources for the xAPI ingest. */
+    readonly lrsAllowCidrs: readonly string[];
+    /** The EKS services of the catalog. */
+    readonly cards: readonly K8sServiceCard[];
+    /** Replica bounds per `service/role` after overrides. */
+    readonly replicas: ResolvedReplicas;
+    /** The environment profile (protection, retention). */
+    readonly profile: EnvironmentProfile;
+    /** The AWS sizing profile of the environment. */
+    readonly awsProfile: AwsProfile;
+    /** Active region of a stack with a passive region: make each database the primary of a global database. */
+    readonly globalPrimary: boolean;
+    /** Passive region: the global databases to join, by service. */
+    readonly globalDatabases?: Readonly<Record<string, GlobalDatabaseRef>>;
+    /** Explicit provider of the `@pulumi/random` secrets (AUTH tokens, NATS users, signing keys). */
+    readonly randomProvider: random.Provider;
+    /** IAM role given cluster admin through an EKS access entry. */
+    readonly adminRoleArn: string;
+    /** Path prefix of the progress-service xAPI ingest, guarded at the WAF. */
+    readonly xapiIngestPath: string;
+}
+
+/** Validates the composition's inputs; pure. */
+export function validatePlatformArgs(args: Pick<AwsRegionalPlatformArgs, "role" | "globalDatabases" | "cards" | "globalPrimary">): string[] {
+    const problems: string[] = [];
+    if (args.role === "passive") {
+        for (const card of args.cards.filter((c) => c.database)) {
+            if (!args.globalDatabases?.[card.service]) {
+                problems.push(`passive region: no global database of ${card.service} to join (the active region must be deployed first, with globalPrimary)`);
+            }
+        }
+    }
+    if (args.role === "passive" && args.globalPrimary) {
+        problems.push("a passive region cannot be a global primary");
+    }
+    return problems;
+}
+
+/**
+ * One AWS region of a stack: network, keys, EKS with its node pools and add-ons, the data services
+ * (Aurora per service, Redis, NATS), the edge, observability, and each service's cloud resources.
+ */
+export class AwsRegionalPlatform extends pulumi.ComponentResource {
+    readonly handle: RegionalPlatformHandle;
+    readonly clusterName: pulumi.Output<string>;
+    readonly clusterEndpoint: pulumi.Output<string>;
+    readonly albDnsName: pulumi.Output<string>;
+    readonly databases: Readonly<Record<string, AuroraDatabase>>;
+    readonly globalDatabases: Readonly<Record<string, GlobalDatabaseRef>>;
+    readonly redisEndpoint?: pulumi.Output<string>;
+    readonly nodeGroupSizes: Readonly<Record<NodePool, NodeGroupSize>>;
+    /** Secret keys created without a value (no source here): operations sets them. */
+    readonly secretsPendingValues: Readonly<Record<string, readonly string[]>>;
+
+    constructor(name: string, args: AwsRegionalPlatformArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
+        super("learning-platform:aws:RegionalPlatform", name, {}, opts);
+        const problems = validatePlatformArgs(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`invalid platform arguments for ${args.region}:\n  - ${problems.join("\n  - ")}`, this);
+        }
+        const provider = opts.provider;
+        const p = { parent: this, provider };
+        const { profile, awsProfile: ap } = args;
+        const protect = profile.protectState;
+        const secretRecoveryDays = protect ? 30 : 7;
+        const clusterName = `learning-${args.environment}-${args.region}`;
+        const labels = standardTags({ environment: args.environment, owner: args.owner, service: "platform" });
+
+        const kms = new KmsKeys(`${name}-kms`, { accountId: args.accountId, region: args.region, deletionWindowDays: profile.kmsDeletionWindowDays, protect, aliasPrefix: `learning-${args.environment}` }, p);
+        const net = new Network(
+            `${name}-net`,
+            { region: args.region, cidr: args.vpcCidr, natGateways: ap.natGateways, clusterName, logsKeyArn: kms.arns.logs, logRetentionDays: profile.logRetentionDays },
+            p,
+        );
+
+        const sizes = Object.fromEntries(nodePools.map((pool) => [pool, nodeGroupSize(pool, args.cards, args.replicas, ap)])) as Record<NodePool, NodeGroupSize>;
+        this.nodeGroupSizes = sizes;
+        const eks = new EksCluster(
+            `${name}-eks`,
+            {
+                accountId: args.accountId,
+                region: args.region,
+                clusterName,
+                version: eksVersion,
+                vpcId: net.vpcId,
+                privateSubnetIds: net.privateSubnetIds,
+                apiAccessCidrs: args.apiAccessCidrs,
+                clusterSecretsKeyArn: kms.arns["cluster-secrets"],
+                volumesKeyArn: kms.arns.volumes,
+                logsKeyArn: kms.arns.logs,
+                logRetentionDays: profile.logRetentionDays,
+                adminRoleArn: args.adminRoleArn,
+                nodeGroups: sizes,
+                nodePoolLabel,
+                labels,
+                retainVolumes: protect,
+                protect,
+            },
+            p,
+        );
+        this.clusterName = eks.clusterName;
+        this.clusterEndpoint = eks.endpoint;
+        const k8sProvider = eks.k8sProvider;
+
+        const addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                environment: args.environment,
+                region: args.region,
+                clusterName: eks.clusterName,
+                oidc: eks.oidc,
+                nodePoolLabel,
+                labels,
+                storageClassName: eks.storageClassName,
+                prometheusReplicas: ap.platformComponents.find((c) => c.name === "kube-prometheus-stack/prometheus")?.replicas ?? 1,
+                otelReplicas: ap.platformComponents.find((c) => c.name === "opentelemetry-collector")?.replicas ?? 1,
+                prometheusRetentionDays: Math.min(profile.logRetentionDays, 15),
+                logsKeyArn: kms.arns.logs,
+                logRetentionDays: profile.logRetentionDays,
+                after: eks.ready,
+            },
+            { parent: this, provider: k8sProvider, awsProvider: provider },
+        );
+
+        // Cluster-scoped, so the platform (not a workload) owns them; workloads pick theirs by criticality.
+        const priorities = new PriorityClasses(`${name}-priorities`, { environment: args.environment, owner: args.owner }, { parent: this, provider: k8sProvider });
+
+        const natsUsers: NatsUser[] = args.cards
+            .filter((c) => c.outbound.some((d) => d.kind === "nats"))
+            .map((c) => ({ service: c.service, publish: c.data.publishes, subscribe: c.data.consumes }));
+        const nats = new NatsJetStream(
+            `${name}-nats`,
+            {
+                namespace: "nats",
+                randomProvider: args.randomProvider,
+                replicas: ap.nats.replicas,
+                storageSize: ap.nats.storageSize,
+                storageClassName: eks.storageClassName,
+                resources: ap.nats,
+                users: natsUsers,
+                nodePoolLabel,
+                labels,
+                monitorLabels: monitorSelector,
+                after: [...eks.ready, addons.prometheus],
+            },
+            { parent: this, provider: k8sProvider },
+        );
+
+        const needsRedis = args.cards.some((c) => c.outbound.some((d) => d.kind === "redis"));
+        const redis = needsRedis
+            ? new RedisCluster(
+                  `${name}-redis`,
+                  {
+                      environment: args.environment,
+                      region: args.region,
+                      engineVersion: redisEngineVersion,
+                      randomProvider: args.randomProvider,
+                      nodeType: ap.redis.nodeType,
+                      shards: ap.redis.shards,
+                      replicasPerShard: ap.redis.replicasPerShard,
+                      vpcId: net.vpcId,
+                      isolatedSubnetIds: net.isolatedSubnetIds,
+                      clientSecurityGroupId: eks.clusterSecurityGroupId,
+                      cacheKeyArn: kms.arns.cache,
+                      secretsKeyArn: kms.arns.secrets,
+                      logsKeyArn: kms.arns.logs,
+                      logRetentionDays: profile.logRetentionDays,
+                      snapshotRetentionDays: ap.redis.snapshotRetentionDays,
+                      snapshotWindow: ap.redis.snapshotWindow,
+                      maintenanceWindow: ap.redis.maintenanceWindow,
+                      protect,
+                      secretRecoveryDays,
+                  },
+                  p,
+              )
+            : undefined;
+        this.redisEndpoint = redis?.configurationEndpoint;
+
+        const databases: Record<string, AuroraDatabase> = {};
+        const globals: Record<string, GlobalDatabaseRef> = {};
+        for (const card of args.cards) {
+            if (!card.database) {
+                continue;
+            }
+            const role: AuroraRole = args.role === "passive" ? "global-secondary" : args.globalPrimary ? "global-primary" : "standalone";
+            const joining = args.globalDatabases?.[card.service];
+            const db = new AuroraDatabase(
+                `${name}-${card.service}-db`,
+                {
+                    service: card.service,
+                    randomProvider: args.randomProvider,
+                    environment: args.environment,
+                    databaseName: card.database.name,
+                    role,
+                    globalClusterId: joining?.globalClusterId,
+                    primaryResources: joining?.primaryResources,
+                    engineVersion: auroraEngineVersion,
+                    instanceClass: ap.aurora.instanceClass,
+                    readers: card.database.readers[args.environment],
+                    maxConnections: ap.aurora.maxConnections,
+                    vpcId: net.vpcId,
+                    isolatedSubnetIds: net.isolatedSubnetIds,
+                    zones: net.zones,
+                    clientSecurityGroupId: eks.clusterSecurityGroupId,
+                    databaseKeyArn: kms.arns.database,
+                    secretsKeyArn: kms.arns.secrets,
+                    backupRetentionDays: profile.backupRetentionDays,
+                    backupWindow: ap.aurora.backupWindow,
+                    maintenanceWindow: ap.aurora.maintenanceWindow,
+                    performanceInsightsRetentionDays: ap.aurora.performanceInsightsRetentionDays,
+                    protect,
+                    secretRecoveryDays,
+                },
+                p,
+            );
+            databases[card.service] = db;
+            if (db.globalCluster) {
+                globals[card.service] = { globalClusterId: db.globalCluster.id, primaryResources: [db.cluster, ...db.instances.slice(0, 1)] };
+            }
+        }
+        this.databases = databases;
+        this.globalDatabases = globals;
+
+        const edge = new Edge(
+            `${name}-edge`,
+            {
+                environment: args.environment,
+                region: args.region,
+                regionRole: args.role,
+                domain: args.domain,
+                clusterName: eks.clusterName,
+                vpcId: net.vpcId,
+                vpcCidr: net.cidr,
+                publicSubnetIds: net.publicSubnetIds,
+                clusterSecurityGroupId: eks.clusterSecurityGroupId,
+                oidc: eks.oidc,
+                nodePoolLabel,
+                labels,
+                envoyReplicas: ap.platformComponents.find((c) => c.name === "envoy-gateway/proxy")?.replicas ?? 2,
+                lrsAllowCidrs: args.lrsAllowCidrs,
+                xapiIngestPath: args.xapiIngestPath,
+                perTenantLimit: ap.waf.perTenantLimit,
+                perUserLimit: ap.waf.perUserLimit,
+                logsKeyArn: kms.arns.logs,
+                logRetentionDays: profile.logRetentionDays,
+                protect,
+                after: [...eks.ready, addons.prometheus],
+            },
+            { parent: this, provider: k8sProvider, awsProvider: provider },
+        );
+        this.albDnsName = edge.albDnsName;
+
+        const bindings: Record<string, ServiceBinding> = {};
+        const pending: Record<string, readonly string[]> = {};
+        for (const card of args.cards) {
+            const db = databases[card.service];
+            const sources: SecretSources = {
+                postgres: db && card.database ? { host: db.writerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId } : undefined,
+                redis: redis && card.outbound.some((d) => d.kind === "redis") ? { host: redis.configurationEndpoint, port: redis.port, authToken: redis.authToken } : undefined,
+                natsCredentials: nats.credentials[card.service],
+                otlpEndpoint: addons.otlpEndpoint,
+            };
+            const svc = new ServiceCloudResources(
+                `${name}-${card.service}`,
+                {
+                    card,
+                    randomProvider: args.randomProvider,
+                    environment: args.environment,
+                    region: args.region,
+                    accountId: args.accountId,
+                    oidc: eks.oidc,
+                    secretsKeyArn: kms.arns.secrets,
+                    objectStorageKeyArn: kms.arns["object-storage"],
+                    sources,
+                    protect,
+                    secretRecoveryDays,
+                },
+                p,
+            );
+            bindings[card.service] = svc.binding;
+            pending[card.service] = svc.valuesPending;
+        }
+        this.secretsPendingValues = pending;
+
+        this.handle = {
+            region: args.region,
+            role: args.role,
+            k8sProvider,
+            cluster: {
+                gatewayNamespace,
+                gatewayName,
+                monitoringNamespace: namespaces.monitoring,
+                serviceMonitorSelector: monitorSelector,
+                prometheusUrl: addons.prometheusUrl,
+                natsNamespace: "nats",
+                natsUrl: nats.url,
+                natsMonitoringEndpoint: nats.monitoringEndpoint,
+                natsAccount: natsAccount,
+                priorityClassNames: priorities.names,
+                objectStorageCidrs: net.s3Cidrs,
+                otelNamespace: namespaces.platform,
+                nodePoolLabel,
+                vpcCidr: args.vpcCidr,
+            },
+            bindings,
+            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release],
+        };
+        this.registerOutputs({ clusterName: this.clusterName, clusterEndpoint: this.clusterEndpoint, albDnsName: this.albDnsName });
+    }
+}
