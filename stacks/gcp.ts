@@ -1,14 +1,34 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { cloudRunServices } from "../catalog";
+import { subjectOfKey } from "../catalog/notification";
+import { CloudRunServiceCard } from "../catalog/types";
+import { CostGuardrails } from "../components/gcp/budget";
+import { isBackground } from "../components/gcp/cloudrun";
+import { Edge } from "../components/gcp/edge";
+import { Identities } from "../components/gcp/identities";
+import { CmekKey } from "../components/gcp/kms";
+import { bucketName, dualRegionLocation, unitOf } from "../components/gcp/naming";
+import { Network } from "../components/gcp/network";
+import { ProjectServices } from "../components/gcp/project";
+import { PubSub } from "../components/gcp/pubsub";
+import { RegionalPlatform } from "../components/gcp/regional-platform";
+import { Secrets } from "../components/gcp/secrets";
+import { NotificationBucket } from "../components/gcp/storage";
 import { standardLabels } from "../components/shared/tags";
 import { DeployContext } from "./context";
+import { GcpProfile, gcpProfiles } from "./profiles/gcp";
 
-/** One explicit GCP provider per region: the stack's project, default labels. */
+/** One explicit GCP provider per region: the stack's project, default labels (incl. residency). */
 export function gcpProvider(ctx: DeployContext, region: string): gcp.Provider {
     const { config } = ctx;
     return new gcp.Provider(`gcp-${region}`, {
         project: config.gcp.project,
         region,
+        // Budgets and API enablement are billed/quota'd against the stack's own project.
+        billingProject: config.gcp.project,
+        userProjectOverride: true,
         defaultLabels: {
             ...standardLabels({ environment: config.environment, owner: config.owner, service: "notification-service" }),
             residency: config.residency,
@@ -16,11 +36,213 @@ export function gcpProvider(ctx: DeployContext, region: string): gcp.Provider {
     });
 }
 
-export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>> } {
-    const regions: Record<string, pulumi.Input<unknown>> = {};
-    for (const r of ctx.config.gcp.regions) {
-        gcpProvider(ctx, r.region);
-        regions[r.region] = { role: r.role };
+/** Where the service's bucket lives: a configurable dual-region in prod where the zone has one. */
+export function bucketPlacement(profile: GcpProfile, active: string, dr: string | undefined): { location: string; dataLocations?: string[]; kmsLocation: string } {
+    const dual = profile.dualRegionBucket && dr ? dualRegionLocation(active, dr) : undefined;
+    if (dual && dr) {
+        return { location: dual.location, dataLocations: [active.toUpperCase(), dr.toUpperCase()], kmsLocation: dual.kmsLocation };
     }
-    return { outputs: regions };
+    return { location: active.toUpperCase(), kmsLocation: active };
+}
+
+interface StackShared {
+    readonly ctx: DeployContext;
+    readonly profile: GcpProfile;
+    readonly providers: Readonly<Record<string, gcp.Provider>>;
+    readonly global: gcp.Provider;
+    readonly randomProvider: random.Provider;
+    readonly project: ProjectServices;
+    readonly network: Network;
+}
+
+function deployCard(card: CloudRunServiceCard, s: StackShared): Record<string, pulumi.Input<unknown>> {
+    const { ctx, profile, providers, project, network } = s;
+    const { config } = ctx;
+    const env = config.environment;
+    const unit = unitOf(card.service);
+    const protect = ctx.profile.protectState;
+    const labels = { app: unit };
+    const regions = config.gcp.regions;
+    const active = regions.filter((r) => r.role === "active");
+    const dr = regions.find((r) => r.role === "dr");
+    const primary = active[0].region;
+
+    // One CMEK key per region, used by every regional resource and replica there.
+    const keys: Record<string, CmekKey> = {};
+    for (const r of regions) {
+        keys[r.region] = new CmekKey(`${unit}-kms-${r.region}`, {
+            location: r.region,
+            keyRingName: `melmastoon-${unit}-${env}-${r.region}`,
+            keyName: `${unit}-data-${r.region}`,
+            encrypters: project.agentEmails,
+            protect,
+            provider: providers[r.region],
+        });
+    }
+
+    const secrets = new Secrets(
+        `${unit}-secrets`,
+        {
+            unit,
+            environment: env,
+            purposes: card.secretPurposes,
+            replicas: regions.map((r) => ({ region: r.region, keyId: keys[r.region].keyId })),
+            protect,
+            labels,
+            provider: s.global,
+            dependsOn: regions.flatMap((r) => keys[r.region].grants),
+        },
+        { providers: [s.randomProvider] },
+    );
+    const globalPurposes = new Set(card.secretPurposes.filter((p) => p.source !== "provider").map((p) => p.purpose));
+    const secretAccess: Record<string, string[]> = {};
+    for (const role of card.roles) {
+        secretAccess[role.name] = role.secrets.filter((p) => globalPurposes.has(p));
+    }
+    secretAccess["pgbouncer"] = ["db-app-password"];
+    const identities = new Identities(`${unit}-identities`, {
+        project: config.gcp.project,
+        unit,
+        identities: [...card.roles.map((r) => r.name), "pgbouncer", "pubsub-push"],
+        // PgBouncer and the push identity run no application code: no telemetry grants.
+        telemetry: card.roles.map((r) => r.name),
+        secretAccess,
+        secretIds: secrets.ids,
+        provider: s.global,
+    });
+
+    const publishers: Record<string, pulumi.Input<string>[]> = {};
+    for (const role of card.roles) {
+        for (const key of role.publishes) {
+            (publishers[subjectOfKey(key)] ??= []).push(identities.emails[role.name]);
+        }
+    }
+    const pubsub = new PubSub(`${unit}-pubsub`, {
+        topics: card.topics,
+        consumers: card.roles.filter((r) => r.consumes.length > 0).map((r) => r.name),
+        publishers,
+        storageRegions: regions.map((r) => r.region),
+        keyId: keys[primary].keyId,
+        pubsubAgentEmail: project.agentEmails.pubsub,
+        labels,
+        provider: s.global,
+        dependsOn: keys[primary].grants,
+    });
+
+    const placement = bucketPlacement(profile, primary, dr?.region);
+    const bucketKey =
+        placement.kmsLocation === primary
+            ? keys[primary]
+            : new CmekKey(`${unit}-kms-${placement.kmsLocation}`, {
+                  location: placement.kmsLocation,
+                  keyRingName: `melmastoon-${unit}-${env}-${placement.kmsLocation}`,
+                  keyName: `${unit}-data-${placement.kmsLocation}`,
+                  encrypters: { storage: project.agentEmails.storage },
+                  protect,
+                  provider: s.global,
+              });
+    const bucket = new NotificationBucket(`${unit}-assets`, {
+        bucketName: bucketName(unit, env, config.residency),
+        location: placement.location,
+        dataLocations: placement.dataLocations,
+        keyId: bucketKey.keyId,
+        // Request-serving roles render, store and sign asset URLs; background loops never touch objects.
+        objectUsers: card.roles.filter((r) => !isBackground(r)).map((r) => identities.emails[r.name]),
+        protect,
+        labels,
+        provider: s.global,
+        dependsOn: bucketKey.grants,
+    });
+    const platforms: Record<string, RegionalPlatform> = {};
+    regions.forEach((r, index) => {
+        const drKey = dr && r.role === "active" ? keys[dr.region] : undefined;
+        platforms[r.region] = new RegionalPlatform(`${unit}-${r.region}`, {
+            card,
+            environment: env,
+            project: config.gcp.project,
+            region: r.region,
+            role: r.role,
+            index,
+            profile,
+            protect,
+            labels,
+            provider: providers[r.region],
+            network: network.network,
+            privateServiceRangeName: network.privateServiceRangeName,
+            privateServiceConnection: network.privateServiceConnection,
+            key: { keyId: keys[r.region].keyId, grants: keys[r.region].grants },
+            agents: project.agentEmails,
+            dr: dr && drKey ? { region: dr.region, keyId: drKey.keyId, grants: drKey.grants, provider: providers[dr.region] } : undefined,
+            secrets,
+            identities,
+            pubsub,
+            bucketName: bucket.bucketName,
+            instances: ctx.replicas,
+            image: config.images[card.imageKey],
+            pgbouncerImage: config.images["pgbouncer"],
+            multiActive: active.length > 1,
+        });
+    });
+
+    const edge = new Edge(`${unit}-edge`, {
+        unit,
+        environment: env,
+        publicHost: `notify.${config.domain}`,
+        internalHost: `${unit}-internal.${config.domain}`,
+        regions: active.map((r) => {
+            const p = platforms[r.region];
+            const proxyOnly = p.network.proxyOnly;
+            if (!p.apiServiceName || !proxyOnly) {
+                throw new Error(`active region ${r.region} has no API service or proxy-only subnet`);
+            }
+            return { region: r.region, apiServiceName: p.apiServiceName, provider: providers[r.region], subnetId: p.network.subnet.id, proxyOnlySubnet: proxyOnly };
+        }),
+        vendors: card.webhookVendors,
+        networkId: network.networkId,
+        labels,
+        provider: s.global,
+    });
+
+    return {
+        regions: Object.fromEntries(regions.map((r) => [r.region, { role: r.role, egressIps: platforms[r.region].egressIps }])),
+        publicIp: edge.publicIp,
+        publicNameServers: edge.publicNameServers,
+        bucket: bucket.bucketName,
+    };
+}
+
+/**
+ * The GCP side of the program: per stack, the project's APIs and service agents, the VPC, a budget;
+ * per Cloud Run service of the catalog, its keys, secrets, identities, topics, bucket, one
+ * RegionalPlatform per region and the global edge.
+ */
+export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>> } {
+    const { config } = ctx;
+    const cards = cloudRunServices(ctx.catalog);
+    const profile = gcpProfiles[config.environment];
+    const providers: Record<string, gcp.Provider> = {};
+    for (const r of config.gcp.regions) {
+        providers[r.region] = gcpProvider(ctx, r.region);
+    }
+    const primary = config.gcp.regions.find((r) => r.role === "active")?.region ?? config.gcp.regions[0].region;
+    const global = providers[primary];
+    const outputs: Record<string, pulumi.Input<unknown>> = {};
+    if (cards.length === 0) {
+        return { outputs };
+    }
+    const randomProvider = new random.Provider("random-gcp", {});
+    const project = new ProjectServices("gcp-project", { project: config.gcp.project, provider: global });
+    const network = new Network("gcp-network", { environment: config.environment, provider: global });
+    new CostGuardrails("gcp-cost", {
+        billingAccount: config.gcp.billingAccount,
+        environment: config.environment,
+        projectNumber: project.projectNumber,
+        monthlyUsd: profile.monthlyBudgetUsd,
+        provider: global,
+    });
+    const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network };
+    for (const card of cards) {
+        outputs[card.service] = deployCard(card, shared);
+    }
+    return { outputs };
 }

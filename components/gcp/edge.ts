@@ -1,0 +1,277 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { WebhookVendor } from "../../catalog/types";
+
+/** Cloud Armor's preconfigured WAF rules (ModSecurity CRS 3.3), denied at sensitivity 1. */
+export const wafRules = [
+    "sqli-v33-stable",
+    "xss-v33-stable",
+    "lfi-v33-stable",
+    "rfi-v33-stable",
+    "rce-v33-stable",
+    "methodenforcement-v33-stable",
+    "scannerdetection-v33-stable",
+    "protocolattack-v33-stable",
+    "sessionfixation-v33-stable",
+] as const;
+
+/** Header the platform gateway sets from `tenants_local.region` (seed 001 §1, §10). */
+export const tenantRegionHeader = "X-Tenant-Region";
+/** Status for a tenant routed to a region that does not hold its data (seed 001 §10). */
+export const residencyStatus = 451;
+
+/** Cloud Armor rate-limit window; the per-second cap is enforced as count per window. */
+export const rateLimitIntervalSec = 10;
+
+/** The Cloud Armor rules: WAF denials, per-vendor webhook throttles, default allow. */
+export function securityPolicyRules(vendors: readonly WebhookVendor[]): gcp.types.input.compute.SecurityPolicyRule[] {
+    const waf = wafRules.map((rule, i) => ({
+        priority: 1000 + i,
+        action: "deny(403)",
+        description: `WAF ${rule}`,
+        match: { expr: { expression: `evaluatePreconfiguredWaf('${rule}', {'sensitivity': 1})` } },
+    }));
+    const throttles = vendors.map((v, i) => ({
+        priority: 2000 + i,
+        action: "throttle",
+        description: `${v.vendor} webhooks: ${v.capRps} req/s cap (seed 001 §7)`,
+        match: { expr: { expression: `request.path.startsWith('${v.pathPrefix}')` } },
+        rateLimitOptions: {
+            conformAction: "allow",
+            exceedAction: "deny(429)",
+            enforceOnKey: "ALL",
+            rateLimitThreshold: { count: v.capRps * rateLimitIntervalSec, intervalSec: rateLimitIntervalSec },
+        },
+    }));
+    const fallback = {
+        priority: 2147483647,
+        action: "allow",
+        description: "default allow (after WAF and rate limits)",
+        match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } },
+    };
+    return [...waf, ...throttles, fallback];
+}
+
+export interface EdgeRegion {
+    readonly region: string;
+    readonly apiServiceName: pulumi.Input<string>;
+    readonly provider: gcp.Provider;
+    readonly subnetId: pulumi.Input<string>;
+    /** The internal load balancer's forwarding rule waits for the proxy-only subnet. */
+    readonly proxyOnlySubnet: pulumi.Resource;
+}
+
+export interface EdgeArgs {
+    readonly unit: string;
+    readonly environment: string;
+    /** Public host (seed 001 §5: `notify.{domain}`). */
+    readonly publicHost: string;
+    /** Private host for mesh callers (`notification-internal.{domain}`). */
+    readonly internalHost: string;
+    readonly regions: readonly EdgeRegion[];
+    readonly vendors: readonly WebhookVendor[];
+    readonly networkId: pulumi.Input<string>;
+    readonly labels: Readonly<Record<string, string>>;
+    /** The provider for global resources. */
+    readonly provider: gcp.Provider;
+}
+
+/**
+ * The edge (seed 001 §2, §5, §10), once per stack: a global external Application Load Balancer
+ * (EXTERNAL_MANAGED) with a serverless NEG and backend service per active region, managed
+ * certificate, TLS 1.2+ RESTRICTED, HTTP→HTTPS redirect, Cloud Armor (WAF, per-vendor webhook caps),
+ * and the residency rule. Cloud Armor can deny only with 403/404/502, so the 451 comes from the URL
+ * map: a route rule matching a tenant-region header this stack does not serve aborts with 451
+ * (fault injection, 100 %; supported by the global external ALB). An internal Application Load
+ * Balancer per active region serves `notification-internal` to mesh callers; both hosts get DNS.
+ */
+export class Edge extends pulumi.ComponentResource {
+    readonly publicIp: pulumi.Output<string>;
+    readonly internalIps: Readonly<Record<string, pulumi.Output<string>>>;
+    readonly publicNameServers: pulumi.Output<string[]>;
+
+    constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("learning-platform:gcp:Edge", name, {}, opts);
+        if (args.regions.length === 0) {
+            throw new pulumi.ResourceError("the edge needs at least one active region", this);
+        }
+        const child = { parent: this, provider: args.provider };
+        const prefix = `${args.unit}-${args.environment}`;
+
+        const armor = new gcp.compute.SecurityPolicy(
+            `${name}-armor`,
+            {
+                name: `${prefix}-edge`,
+                type: "CLOUD_ARMOR",
+                description: "WAF, webhook caps (seed 001 §5, §7)",
+                rules: securityPolicyRules(args.vendors),
+                adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true } },
+                advancedOptionsConfig: { jsonParsing: "STANDARD", logLevel: "NORMAL" },
+            },
+            child,
+        );
+        const backends = args.regions.map((r) => {
+            const neg = new gcp.compute.RegionNetworkEndpointGroup(
+                `${name}-neg-${r.region}`,
+                { name: `${args.unit}-api-${r.region}`, region: r.region, networkEndpointType: "SERVERLESS", cloudRun: { service: r.apiServiceName } },
+                { parent: this, provider: r.provider },
+            );
+            const backend = new gcp.compute.BackendService(
+                `${name}-backend-${r.region}`,
+                {
+                    name: `${args.unit}-api-${r.region}`,
+                    loadBalancingScheme: "EXTERNAL_MANAGED",
+                    protocol: "HTTPS",
+                    backends: [{ group: neg.id }],
+                    securityPolicy: armor.selfLink,
+                    logConfig: { enable: true, sampleRate: 1 },
+                },
+                child,
+            );
+            return { region: r.region, backend };
+        });
+        const primary = backends[0].backend;
+
+        const ip = new gcp.compute.GlobalAddress(`${name}-ip`, { name: `${prefix}-edge`, addressType: "EXTERNAL", ipVersion: "IPV4" }, child);
+        this.publicIp = ip.address;
+        const cert = new gcp.compute.ManagedSslCertificate(`${name}-cert`, { name: `${prefix}-edge`, managed: { domains: [`${args.publicHost}.`] } }, child);
+        const sslPolicy = new gcp.compute.SSLPolicy(`${name}-ssl`, { name: `${prefix}-tls12`, profile: "RESTRICTED", minTlsVersion: "TLS_1_2" }, child);
+        const servedRegex = `^(${args.regions.map((r) => r.region.replace(/-/g, "\\-")).join("|")})$`;
+        const urlMap = new gcp.compute.URLMap(
+            `${name}-urlmap`,
+            {
+                name: `${prefix}-edge`,
+                defaultService: primary.id,
+                hostRules: [{ hosts: [args.publicHost], pathMatcher: "api" }],
+                pathMatchers: [
+                    {
+                        name: "api",
+                        defaultService: primary.id,
+                        routeRules: [
+                            ...backends.map((b, i) => ({
+                                priority: 10 + i,
+                                matchRules: [{ prefixMatch: "/", headerMatches: [{ headerName: tenantRegionHeader, exactMatch: b.region }] }],
+                                service: b.backend.id,
+                            })),
+                            {
+                                // A tenant region this stack does not serve: its data lives elsewhere.
+                                priority: 100,
+                                matchRules: [{ prefixMatch: "/", headerMatches: [{ headerName: tenantRegionHeader, regexMatch: servedRegex, invertMatch: true }] }],
+                                service: primary.id,
+                                routeAction: { faultInjectionPolicy: { abort: { httpStatus: residencyStatus, percentage: 100 } } },
+                            },
+                        ],
+                    },
+                ],
+            },
+            child,
+        );
+        const httpsProxy = new gcp.compute.TargetHttpsProxy(
+            `${name}-https`,
+            { name: `${prefix}-edge`, urlMap: urlMap.id, sslCertificates: [cert.id], sslPolicy: sslPolicy.id },
+            child,
+        );
+        new gcp.compute.GlobalForwardingRule(
+            `${name}-https-rule`,
+            { name: `${prefix}-edge-https`, target: httpsProxy.id, ipAddress: ip.id, portRange: "443", loadBalancingScheme: "EXTERNAL_MANAGED", ipProtocol: "TCP", labels: args.labels },
+            child,
+        );
+        const redirect = new gcp.compute.URLMap(
+            `${name}-redirect`,
+            { name: `${prefix}-edge-redirect`, defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false } },
+            child,
+        );
+        const httpProxy = new gcp.compute.TargetHttpProxy(`${name}-http`, { name: `${prefix}-edge-redirect`, urlMap: redirect.id }, child);
+        new gcp.compute.GlobalForwardingRule(
+            `${name}-http-rule`,
+            { name: `${prefix}-edge-http`, target: httpProxy.id, ipAddress: ip.id, portRange: "80", loadBalancingScheme: "EXTERNAL_MANAGED", ipProtocol: "TCP", labels: args.labels },
+            child,
+        );
+
+        // Internal Application Load Balancer per active region for mesh callers. Plain HTTP inside the
+        // VPC: the mesh sidecar (seed 001 §5, SPIFFE mTLS) encrypts service-to-service traffic.
+        const internalIps: Record<string, pulumi.Output<string>> = {};
+        for (const r of args.regions) {
+            const regional = { parent: this, provider: r.provider };
+            const neg = new gcp.compute.RegionNetworkEndpointGroup(
+                `${name}-ilb-neg-${r.region}`,
+                { name: `${args.unit}-api-internal-${r.region}`, region: r.region, networkEndpointType: "SERVERLESS", cloudRun: { service: r.apiServiceName } },
+                regional,
+            );
+            const backend = new gcp.compute.RegionBackendService(
+                `${name}-ilb-backend-${r.region}`,
+                { name: `${args.unit}-api-internal-${r.region}`, region: r.region, loadBalancingScheme: "INTERNAL_MANAGED", protocol: "HTTP", backends: [{ group: neg.id, balancingMode: "UTILIZATION", capacityScaler: 1 }], logConfig: { enable: true, sampleRate: 1 } },
+                regional,
+            );
+            const map = new gcp.compute.RegionUrlMap(`${name}-ilb-urlmap-${r.region}`, { name: `${args.unit}-internal-${r.region}`, region: r.region, defaultService: backend.id }, regional);
+            const proxy = new gcp.compute.RegionTargetHttpProxy(`${name}-ilb-proxy-${r.region}`, { name: `${args.unit}-internal-${r.region}`, region: r.region, urlMap: map.id }, regional);
+            const address = new gcp.compute.Address(
+                `${name}-ilb-ip-${r.region}`,
+                { name: `${args.unit}-internal-${r.region}`, region: r.region, addressType: "INTERNAL", subnetwork: r.subnetId, purpose: "GCE_ENDPOINT" },
+                regional,
+            );
+            new gcp.compute.ForwardingRule(
+                `${name}-ilb-rule-${r.region}`,
+                {
+                    name: `${args.unit}-internal-${r.region}`,
+                    region: r.region,
+                    loadBalancingScheme: "INTERNAL_MANAGED",
+                    target: proxy.id,
+                    ipAddress: address.id,
+                    ipProtocol: "TCP",
+                    portRange: "80",
+                    network: args.networkId,
+                    subnetwork: r.subnetId,
+                    allowGlobalAccess: true,
+                    labels: args.labels,
+                },
+                { ...regional, dependsOn: [r.proxyOnlySubnet] },
+            );
+            internalIps[r.region] = address.address;
+        }
+        this.internalIps = internalIps;
+
+        // The stack owns the `notify` subdomain (the parent zone delegates to these name servers).
+        const publicZone = new gcp.dns.ManagedZone(
+            `${name}-public-zone`,
+            {
+                name: `${prefix}-notify-public`,
+                dnsName: `${args.publicHost}.`,
+                visibility: "public",
+                dnssecConfig: { state: "on" },
+                description: "notify.{domain} (seed 001 §5)",
+                labels: args.labels,
+                forceDestroy: false,
+            },
+            child,
+        );
+        this.publicNameServers = publicZone.nameServers;
+        new gcp.dns.RecordSet(`${name}-public-a`, { managedZone: publicZone.name, name: `${args.publicHost}.`, type: "A", ttl: 300, rrdatas: [ip.address] }, child);
+        const privateZone = new gcp.dns.ManagedZone(
+            `${name}-private-zone`,
+            {
+                name: `${prefix}-internal`,
+                dnsName: `${args.internalHost}.`,
+                visibility: "private",
+                privateVisibilityConfig: { networks: [{ networkUrl: args.networkId }] },
+                description: "notification-internal.{domain} (seed 001 §5)",
+                labels: args.labels,
+                forceDestroy: false,
+            },
+            child,
+        );
+        new gcp.dns.RecordSet(
+            `${name}-private-a`,
+            {
+                managedZone: privateZone.name,
+                name: `${args.internalHost}.`,
+                type: "A",
+                ttl: 60,
+                // Callers resolve to the internal load balancer of their own region.
+                routingPolicy: { geos: args.regions.map((r) => ({ location: r.region, rrdatas: [internalIps[r.region]] })) },
+            },
+            child,
+        );
+        this.registerOutputs({ publicIp: this.publicIp, internalIps: this.internalIps, publicNameServers: this.publicNameServers });
+    }
+}

@@ -1,0 +1,76 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Service account ids: `[a-z][a-z0-9-]{4,28}[a-z0-9]` (6–30 characters). */
+export const accountIdPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** `notification` + `webhook-correlator` → `notif-webhook-correlator` (the full name is 31 chars). */
+export function accountIdOf(unit: string, identity: string): string {
+    const copy = /-x\d+$/.exec(unit)?.[0] ?? "";
+    const id = `${unit.slice(0, 5)}${copy}-${identity}`.slice(0, 30).replace(/-+$/, "");
+    if (!accountIdPattern.test(id)) {
+        throw new Error(`no valid service account id for ${unit}/${identity}: ${id}`);
+    }
+    return id;
+}
+
+/** Project roles every runtime identity needs to report telemetry (nothing that touches data). */
+// Cloud Run collects stdout logs itself, so no log writer role.
+export const telemetryRoles = ["roles/monitoring.metricWriter", "roles/cloudtrace.agent"] as const;
+
+export interface IdentitiesArgs {
+    readonly project: string;
+    readonly unit: string;
+    /** Identities to create (role names, plus `pgbouncer` and `pubsub-push`). */
+    readonly identities: readonly string[];
+    /** Identities that export metrics and traces (the application's roles). */
+    readonly telemetry: readonly string[];
+    /** Secrets each identity may read: identity → secret purposes. */
+    readonly secretAccess: Readonly<Record<string, readonly string[]>>;
+    /** Secret ids (`projects/…/secrets/…`) by purpose. */
+    readonly secretIds: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly provider: gcp.Provider;
+}
+
+/**
+ * One service account per Cloud Run service (case study §19: identity per workload), each granted
+ * `secretAccessor` only on the secrets its role lists, and the telemetry roles.
+ */
+export class Identities extends pulumi.ComponentResource {
+    /** Emails by identity. */
+    readonly emails: Readonly<Record<string, pulumi.Output<string>>>;
+    readonly accounts: Readonly<Record<string, gcp.serviceaccount.Account>>;
+
+    constructor(name: string, args: IdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("learning-platform:gcp:Identities", name, {}, opts);
+        const child = { parent: this, provider: args.provider };
+        const emails: Record<string, pulumi.Output<string>> = {};
+        const accounts: Record<string, gcp.serviceaccount.Account> = {};
+        for (const id of args.identities) {
+            const sa = new gcp.serviceaccount.Account(
+                `${name}-${id}`,
+                { accountId: accountIdOf(args.unit, id), displayName: `${args.unit} ${id}`, description: `Runtime identity of ${args.unit}-${id}`, createIgnoreAlreadyExists: false },
+                child,
+            );
+            accounts[id] = sa;
+            emails[id] = sa.email;
+            for (const role of args.telemetry.includes(id) ? telemetryRoles : []) {
+                new gcp.projects.IAMMember(`${name}-${id}-${role.split("/")[1]}`, { project: args.project, role, member: sa.member }, child);
+            }
+        }
+        // One authoritative binding per secret: exactly the identities whose role lists it.
+        for (const [purpose, secretId] of Object.entries(args.secretIds)) {
+            const readers = args.identities.filter((id) => (args.secretAccess[id] ?? []).includes(purpose));
+            if (readers.length > 0) {
+                new gcp.secretmanager.SecretIamBinding(
+                    `${name}-reads-${purpose}`,
+                    { secretId, role: "roles/secretmanager.secretAccessor", members: readers.map((id) => accounts[id].member) },
+                    child,
+                );
+            }
+        }
+        this.emails = emails;
+        this.accounts = accounts;
+        this.registerOutputs({ emails: this.emails });
+    }
+}
