@@ -1,11 +1,14 @@
 import type { DeployContext } from "../stacks/context";
+import { awsCapacityFindings } from "./aws";
 import { Finding } from "./findings";
+import { gcpCapacityFindings } from "./gcp";
+import { workloadCapacityFindings } from "./workloads";
 
 /**
  * The capacity model: every envelope and budget check over the catalog and the environment
  * profiles, for one stack. Pure: the program logs these, the plan reports them, tests assert them.
  */
-const checks: readonly ((ctx: DeployContext) => Finding[])[] = [];
+const checks: readonly ((ctx: DeployContext) => Finding[])[] = [awsCapacityFindings, workloadCapacityFindings, gcpCapacityFindings];
 
 export function evaluateCapacity(ctx: DeployContext): Finding[] {
     return checks.flatMap((check) => check(ctx));

@@ -56,7 +56,8 @@ function runChild(stack: string, options: ParallelOptions): Promise<ChildResult>
         const child = fork(path.join(__dirname, "child.ts"), [stack, options.outDir, options.tree ? "tree" : "no-tree"], {
             execArgv: childExecArgv,
             env: { ...process.env, ...options.env },
-            stdio: ["ignore", "inherit", "inherit", "ipc"],
+            // The report travels over IPC; stdout would only repeat the program's diagnostics (the findings).
+            stdio: ["ignore", "ignore", "inherit", "ipc"],
         });
         let result: Omit<ChildResult, "millis"> | undefined;
         child.on("message", (m) => {

@@ -33,7 +33,8 @@ export function runProgram(stack: string, options: { config?: Record<string, unk
     return new Promise((resolve, reject) => {
         const child = fork(path.join(__dirname, "..", "plan", "run-child.ts"), [], {
             execArgv: ["-r", path.join(__dirname, "..", "plan", "register.js")],
-            stdio: ["ignore", "inherit", "inherit", "ipc"],
+            // The report travels over IPC; stdout would only repeat the program's diagnostics (the findings).
+            stdio: ["ignore", "ignore", "inherit", "ipc"],
         });
         let run: StackRun | undefined;
         child.on("message", (m) => (run = m as StackRun));
