@@ -2,12 +2,8 @@ import { fork } from "child_process";
 import * as os from "os";
 import * as path from "path";
 
-/**
- * Node options of every plan child (and of the benchmark's floor, so they compare alike): the swc
- * hook, and a young generation large enough that the SDK's short-lived objects rarely reach a
- * full collection.
- */
-export const childExecArgv = ["--max-semi-space-size=64", "-r", path.join(__dirname, "register.js")];
+/** Node options of every plan child, and of the benchmark's floor so the two compare alike. */
+export const childExecArgv = ["-r", path.join(__dirname, "register.js")];
 
 /** What a child reports back after planning one stack. */
 export interface ChildResult {
