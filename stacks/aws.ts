@@ -8,11 +8,21 @@ import { standardTags } from "../components/shared/tags";
 import { DeployContext } from "./context";
 import { awsProfiles, vpcCidrFor } from "./profiles/aws";
 
+const knownRegions: readonly string[] = Object.values(aws.Region);
+
+/** A region the provider SDK knows (the config loader has already checked it against the residency zone). */
+export function isAwsRegion(region: string): region is aws.Region {
+    return knownRegions.includes(region);
+}
+
 /** One explicit AWS provider per region, with the default tags every resource inherits. */
 export function awsProvider(ctx: DeployContext, region: string): aws.Provider {
     const { config } = ctx;
+    if (!isAwsRegion(region)) {
+        throw new Error(`stack "${config.stack}": AWS region "${region}" is not one the AWS provider knows`);
+    }
     return new aws.Provider(`aws-${region}`, {
-        region: region as aws.Region,
+        region,
         allowedAccountIds: [config.aws.accountId],
         defaultTags: {
             tags: { ...standardTags({ environment: config.environment, owner: config.owner, service: "platform" }), residency: config.residency },

@@ -24,9 +24,9 @@ export function isTaggable(type: string): boolean {
     const m = /^(aws|gcp):([^/]+)\/[^:]+:(.+)$/.exec(type);
     if (m) {
         const [, pkg, mod, cls] = m;
-        const root: Record<string, unknown> = pkg === "aws" ? (aws as unknown as Record<string, unknown>) : (gcp as unknown as Record<string, unknown>);
-        const container = mod === "index" ? root : obj(root[mod]);
-        const ctor = container[cls];
+        const root: object = pkg === "aws" ? aws : gcp;
+        const container: unknown = mod === "index" ? root : Reflect.get(root, mod);
+        const ctor: unknown = container && typeof container === "object" ? Reflect.get(container, cls) : undefined;
         const field = pkg === "aws" ? '"tags"' : '"labels"';
         result = typeof ctor === "function" && ctor.toString().includes(`resourceInputs[${field}]`);
     } else if (type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/")) {
