@@ -3,7 +3,8 @@ import { environments } from "../catalog/types";
 import type { DeployContext } from "../stacks/context";
 import { awsProfiles } from "../stacks/profiles/aws";
 import type { ResolvedReplicas } from "../stacks/replicas";
-import { instanceShape, nodeGroupSize, poolWorkloads } from "./aws";
+import { dbClients, instanceShape, nodeGroupSize, poolWorkloads } from "./aws";
+import { connectionBudget } from "./db-budget";
 import { Finding, finding } from "./findings";
 import { allocatable } from "./instances";
 import { cpuMillis, memoryMiB } from "./quantities";
@@ -59,25 +60,21 @@ export interface DbShare {
     readonly allowedMaxAlone: number;
 }
 
-export function dbShares(card: K8sServiceCard, replicas: ResolvedReplicas, maxConnections: number): { budget: number; demand: number; shares: DbShare[] } {
-    const budget = maxConnections - (card.database?.reservedConnections ?? 0);
-    const clients = card.roles
-        .filter((r) => r.dbPoolPerPod > 0)
-        .map((r) => {
-            const range = replicas[key(card, r)] ?? { min: 0, max: 0 };
-            return { role: key(card, r), maxReplicas: range.max, minReplicas: range.min, poolPerPod: r.dbPoolPerPod };
-        });
-    const demand = clients.reduce((s, c) => s + c.maxReplicas * c.poolPerPod, 0);
-    const floor = clients.reduce((s, c) => s + c.minReplicas * c.poolPerPod, 0);
+export function dbShares(card: K8sServiceCard, replicas: ResolvedReplicas, environment: Environment, maxConnections: number): { budget: number; demand: number; shares: DbShare[] } {
+    // The same clients and arithmetic as the per-cluster budget (capacity/aws.ts, db-budget.ts).
+    const clients = dbClients(card, replicas, environment);
+    const { budget, demand } = connectionBudget({ database: card.service, maxConnections, reserved: card.database?.reservedConnections ?? 0, clients });
+    const minOf = (name: string) => replicas[name]?.min ?? 0;
+    const floor = clients.reduce((s, c) => s + minOf(c.name) * c.poolPerReplica, 0);
     return {
         budget,
         demand,
         shares: clients.map((c) => ({
-            role: c.role,
+            role: c.name,
             maxReplicas: c.maxReplicas,
-            poolPerPod: c.poolPerPod,
-            allowedMax: Math.floor((budget - (demand - c.maxReplicas * c.poolPerPod)) / c.poolPerPod),
-            allowedMaxAlone: Math.floor((budget - (floor - c.minReplicas * c.poolPerPod)) / c.poolPerPod),
+            poolPerPod: c.poolPerReplica,
+            allowedMax: Math.floor((budget - (demand - c.maxReplicas * c.poolPerReplica)) / c.poolPerReplica),
+            allowedMaxAlone: Math.floor((budget - (floor - minOf(c.name) * c.poolPerReplica)) / c.poolPerReplica),
         })),
     };
 }
@@ -92,7 +89,7 @@ export function dbShares(card: K8sServiceCard, replicas: ResolvedReplicas, maxCo
 export function dbBoundFindings(cards: readonly TopologyCard[], replicas: ResolvedReplicas, environment: Environment, maxConnections: number): Finding[] {
     const out: Finding[] = [];
     for (const card of eksCards(cards).filter((c) => c.database)) {
-        const { budget, demand, shares } = dbShares(card, replicas, maxConnections);
+        const { budget, demand, shares } = dbShares(card, replicas, environment, maxConnections);
         const base = `${card.service}'s ${environment} connection budget ${budget} (max_connections ${maxConnections} − ${card.database?.reservedConnections ?? 0} reserved)`;
         const byDemand = [...shares].sort((a, b) => b.maxReplicas * b.poolPerPod - a.maxReplicas * a.poolPerPod);
         if (demand <= budget) {

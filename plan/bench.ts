@@ -1,9 +1,8 @@
-import { fork } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { listStacks, readStackFile } from "./engine";
-import { ChildResult, childExecArgv, planInChildren } from "./parallel";
+import { ChildResult, forkForMessage, planInChildren } from "./parallel";
 
 /**
  * `npm run bench [-- --reps N]`: the plan's cost, measured in one run, medians of N repetitions.
@@ -16,15 +15,13 @@ import { ChildResult, childExecArgv, planInChildren } from "./parallel";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function floorOnce(): Promise<{ millis: number; maxRssMiB: number }> {
+async function floorOnce(): Promise<{ millis: number; maxRssMiB: number }> {
     const started = Date.now();
-    return new Promise((resolve, reject) => {
-        const child = fork(path.join(__dirname, "floor.ts"), [], { execArgv: childExecArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-        let rss = 0;
-        child.on("message", (m) => (rss = (m as { maxRssMiB: number }).maxRssMiB));
-        child.on("error", reject);
-        child.on("exit", (code) => (code === 0 ? resolve({ millis: Date.now() - started, maxRssMiB: rss }) : reject(new Error(`floor exited ${code}`))));
-    });
+    const { message, code } = await forkForMessage<{ maxRssMiB: number }>(path.join(__dirname, "floor.ts"));
+    if (code !== 0 || !message) {
+        throw new Error(`floor exited ${code}`);
+    }
+    return { millis: Date.now() - started, maxRssMiB: message.maxRssMiB };
 }
 
 async function repeat<T>(reps: number, f: () => Promise<T>): Promise<T[]> {

@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { PROJECT } from "../stacks/config";
-import { createMocks, maskSecrets, nameOfProviderRef, unwrapSecrets } from "./mocks";
+import { createMocks, isSecretWrapper, maskSecrets, nameOfProviderRef, unwrapSecrets } from "./mocks";
 
 /**
  * The offline engine: loads a stack file into the SDK's config, installs the SDK's own mocks, runs
@@ -101,12 +101,11 @@ function toSdkConfig(config: Record<string, unknown>): Record<string, string> {
 
 function secretPathsOf(v: unknown, prefix: string, out: string[]): void {
     if (v && typeof v === "object") {
-        const o = v as Record<string, unknown>;
-        if (o["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") {
+        if (isSecretWrapper(v)) {
             out.push(prefix);
             return;
         }
-        for (const [k, x] of Object.entries(o)) {
+        for (const [k, x] of Object.entries(v)) {
             secretPathsOf(x, prefix ? (Array.isArray(v) ? `${prefix}[${k}]` : `${prefix}.${k}`) : k, out);
         }
     }

@@ -5,6 +5,31 @@ import * as path from "path";
 /** Node options of every plan child, and of the benchmark's floor so the two compare alike. */
 export const childExecArgv = ["-r", path.join(__dirname, "register.js")];
 
+/**
+ * Forks a TypeScript entry point under the same Node options as every plan child, optionally sends
+ * it one message, and resolves on exit with the last message it sent (undefined if none). Every
+ * child the plan, the benchmark and the tests start goes through here.
+ */
+export function forkForMessage<T>(
+    script: string,
+    options: { readonly args?: readonly string[]; readonly env?: Record<string, string>; readonly send?: unknown; readonly stdout?: "inherit" | "ignore" } = {},
+): Promise<{ readonly message: T | undefined; readonly code: number | null }> {
+    return new Promise((resolve, reject) => {
+        const child = fork(script, [...(options.args ?? [])], {
+            execArgv: childExecArgv,
+            env: { ...process.env, ...options.env },
+            stdio: ["ignore", options.stdout ?? "inherit", "inherit", "ipc"],
+        });
+        let message: T | undefined;
+        child.on("message", (m) => (message = m as T));
+        child.on("error", reject);
+        child.on("exit", (code) => resolve({ message, code }));
+        if (options.send !== undefined) {
+            child.send(options.send as object);
+        }
+    });
+}
+
 /** What a child reports back after planning one stack. */
 export interface ChildResult {
     readonly stack: string;
@@ -46,26 +71,16 @@ export async function planInChildren(stacks: readonly string[], options: Paralle
     return stacks.map((s) => results.get(s) as ChildResult);
 }
 
-function runChild(stack: string, options: ParallelOptions): Promise<ChildResult> {
+async function runChild(stack: string, options: ParallelOptions): Promise<ChildResult> {
     const started = Date.now();
-    return new Promise((resolve, reject) => {
-        const child = fork(path.join(__dirname, "child.ts"), [stack, options.outDir, options.tree ? "tree" : "no-tree"], {
-            execArgv: childExecArgv,
-            env: { ...process.env, ...options.env },
-            // The report travels over IPC; stdout would only repeat the program's diagnostics (the findings).
-            stdio: ["ignore", "ignore", "inherit", "ipc"],
-        });
-        let result: Omit<ChildResult, "millis"> | undefined;
-        child.on("message", (m) => {
-            result = m as Omit<ChildResult, "millis">;
-        });
-        child.on("error", reject);
-        child.on("exit", (code) => {
-            if (result) {
-                resolve({ ...result, millis: Date.now() - started });
-            } else {
-                reject(new Error(`planning ${stack} exited with code ${code} before reporting`));
-            }
-        });
+    const { message, code } = await forkForMessage<Omit<ChildResult, "millis">>(path.join(__dirname, "child.ts"), {
+        args: [stack, options.outDir, options.tree ? "tree" : "no-tree"],
+        env: options.env,
+        // The report travels over IPC; stdout would only repeat the program's diagnostics (the findings).
+        stdout: "ignore",
     });
+    if (!message) {
+        throw new Error(`planning ${stack} exited with code ${code} before reporting`);
+    }
+    return { ...message, millis: Date.now() - started };
 }

@@ -72,7 +72,7 @@ function policyResources(resources: readonly RegisteredResource[], byName: Reado
     }
     for (const r of resources) {
         const self = out.get(r.name + "\u0000" + r.type);
-        const parent = r.parent ? resources.find((x) => x.name === r.parent) : undefined;
+        const parent = r.parent ? byName.get(r.parent) : undefined;
         if (self && parent) {
             self.parent = out.get(parent.name + "\u0000" + parent.type);
         }

@@ -1,7 +1,7 @@
-import { fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { RegisteredResource, StackRun } from "../plan/engine";
+import { forkForMessage } from "../plan/parallel";
 import { PlannedStack, planStack, redacted } from "../plan/plan";
 
 /**
@@ -29,19 +29,16 @@ export function planOf(stack: string): Promise<PlannedStack> {
  * Runs the program for one stack with the given project config (default: the stack file's) in a
  * child process, through the same engine as the plan.
  */
-export function runProgram(stack: string, options: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<StackRun> {
-    return new Promise((resolve, reject) => {
-        const child = fork(path.join(__dirname, "..", "plan", "run-child.ts"), [], {
-            execArgv: ["-r", path.join(__dirname, "..", "plan", "register.js")],
-            // The report travels over IPC; stdout would only repeat the program's diagnostics (the findings).
-            stdio: ["ignore", "ignore", "inherit", "ipc"],
-        });
-        let run: StackRun | undefined;
-        child.on("message", (m) => (run = m as StackRun));
-        child.on("error", reject);
-        child.on("exit", (code) => (run ? resolve(run) : reject(new Error(`run of ${stack} exited with ${code}`))));
-        child.send({ stack, config: options.config, env: options.env });
+export async function runProgram(stack: string, options: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<StackRun> {
+    const { message, code } = await forkForMessage<StackRun>(path.join(__dirname, "..", "plan", "run-child.ts"), {
+        send: { stack, config: options.config, env: options.env },
+        // The run travels over IPC; stdout would only repeat the program's diagnostics (the findings).
+        stdout: "ignore",
     });
+    if (!message) {
+        throw new Error(`run of ${stack} exited with ${code}`);
+    }
+    return message;
 }
 
 /** The stack file's project config, for a test to change before `runProgram`. */

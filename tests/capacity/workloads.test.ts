@@ -73,7 +73,7 @@ describe("HPA maximums against the database connection budget (case study §15, 
                 ["info", "progress-service-db"],
             ]);
         }
-        const progress = dbShares(progressService, ctxOf("prod-us").replicas, 2000);
+        const progress = dbShares(progressService, ctxOf("prod-us").replicas, "prod", 2000);
         // prod: api 50×4 + ingest 100×2 + projector 20×4 + outbox-relay 8×2 + partition-manager 1×1 = 497 of 1980.
         expect(progress.budget).toBe(1980);
         expect(progress.shares.reduce((s, x) => s + x.maxReplicas * x.poolPerPod, 0)).toBe(497);

@@ -1,6 +1,6 @@
-import { fork } from "child_process";
 import * as path from "path";
 import { StackRun } from "../../plan/engine";
+import { forkForMessage } from "../../plan/parallel";
 
 /**
  * The ServiceWorkload component on its own: every EKS card deployed on a hand-made regional
@@ -13,17 +13,11 @@ export function runStandalone(stack: string, config?: Record<string, unknown>): 
     const key = config ? `${stack}:${JSON.stringify(config)}` : stack;
     let p = cache.get(key);
     if (!p) {
-        p = new Promise((resolve, reject) => {
-            const root = path.join(__dirname, "..", "..");
-            const child = fork(path.join(__dirname, "fixtures", "run-standalone.ts"), [], {
-                execArgv: ["-r", path.join(root, "plan", "register.js")],
-                stdio: ["ignore", "inherit", "inherit", "ipc"],
-            });
-            let run: StackRun | undefined;
-            child.on("message", (m) => (run = m as StackRun));
-            child.on("error", reject);
-            child.on("exit", (code) => (run ? resolve(run) : reject(new Error(`standalone run of ${stack} exited with ${code}`))));
-            child.send({ stack, config });
+        p = forkForMessage<StackRun>(path.join(__dirname, "fixtures", "run-standalone.ts"), { send: { stack, config } }).then(({ message, code }) => {
+            if (!message) {
+                throw new Error(`standalone run of ${stack} exited with ${code}`);
+            }
+            return message;
         });
         cache.set(key, p);
     }
