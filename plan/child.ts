@@ -12,7 +12,9 @@ async function child(): Promise<void> {
     const planned = await planStack(stack, { config });
     const dir = writePlan(planned, outDir);
     // The full run (secrets redacted) for the test harness, which reads it instead of re-planning.
-    fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(redacted(planned)));
+    if (process.env.PLAN_FULL_RUN === "1") {
+        fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(redacted(planned)));
+    }
     const message = {
         stack,
         report: renderPlan(planned, { tree: tree === "tree" }),

@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
 import { evaluateCapacity } from "../capacity";
 import { Finding } from "../capacity/findings";
 import { activeCatalog } from "../catalog/synthetic";
@@ -10,7 +9,7 @@ import { parseStackConfig } from "../stacks/config";
 import { deployContext } from "../stacks/context";
 import { catalogRequirements } from "../stacks/load";
 import { RegisteredResource, RunOptions, StackRun, readStackFile, runStack, toRecorded } from "./engine";
-import { PlacedManifest, manifestsOf } from "./manifests";
+import { PlacedManifest, manifestsOf, toYaml } from "./manifests";
 import { secretMarkingFindings } from "./secrets";
 
 /** A stack's offline plan: what it registered, the findings, the Kubernetes manifests. */
@@ -54,7 +53,7 @@ export function writePlan(planned: PlannedStack, outDir: string): string {
     }
     for (const [file, docs] of groups) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, docs.map((d) => YAML.stringify(d, { aliasDuplicateObjects: false })).join("---\n"));
+        fs.writeFileSync(file, docs.map(toYaml).join("---\n"));
     }
     return dir;
 }

@@ -9,7 +9,8 @@ module.exports = async function globalSetup() {
     const { listStacks } = require("../plan/engine.ts");
     const { planInChildren } = require("../plan/parallel.ts");
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-"));
-    const results = await planInChildren(listStacks(), { outDir, tree: false });
+    // PLAN_FULL_RUN: each child also writes plan.json, the whole run the harness reads.
+    const results = await planInChildren(listStacks(), { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
     for (const r of results) {
         if (r.errorKind === "program") {
             process.stderr.write(`\nplanning ${r.stack} failed:\n${r.error}\n`);
