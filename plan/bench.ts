@@ -24,6 +24,16 @@ async function floorOnce(): Promise<{ millis: number; maxRssMiB: number }> {
     return { millis: Date.now() - started, maxRssMiB: message.maxRssMiB };
 }
 
+/** Registers a planned stack's resources again through their SDK classes, nothing else (plan/replay.ts). */
+async function replayOnce(resourcesJson: string): Promise<{ millis: number; registered: number }> {
+    const started = Date.now();
+    const { message, code } = await forkForMessage<{ registered: number }>(path.join(__dirname, "replay.ts"), { args: [resourcesJson] });
+    if (code !== 0 || !message) {
+        throw new Error(`replay exited ${code}`);
+    }
+    return { millis: Date.now() - started, registered: message.registered };
+}
+
 async function repeat<T>(reps: number, f: () => Promise<T>): Promise<T[]> {
     const out: T[] = [];
     for (let i = 0; i < reps; i++) {
@@ -67,6 +77,13 @@ async function bench(argv: readonly string[]): Promise<void> {
     const largest = [...perStack].sort((a, b) => b[1].resources - a[1].resources)[0];
     const ratio = largest[1].ms / floorMs;
     rows.push(`largest stack ${largest[0]}: ${ratio.toFixed(2)} × floor (limit 2.00) ${ratio < 2 ? "OK" : "OVER"}`);
+    // The SDK's own share: the same resources registered with no program around them.
+    const replays = await repeat(reps, () => replayOnce(path.join(outDir, largest[0], "resources.json")));
+    const replayMs = median(replays.map((r) => r.millis));
+    rows.push(
+        `SDK lower bound: ${largest[0]}'s ${replays[0].registered} resources replayed through their SDK classes, no program: ${replayMs} ms = ` +
+            `${(replayMs / floorMs).toFixed(2)} × floor; the program, policies, capacity model and files add ${largest[1].ms - replayMs} ms`,
+    );
 
     const all = await repeat(Math.max(3, Math.ceil(reps / 2)), async () => {
         const started = Date.now();
