@@ -82,9 +82,10 @@ export function dbShares(card: K8sServiceCard, replicas: ResolvedReplicas, envir
 /**
  * HPA maximums against the service's database connection budget (`max_connections` from the AWS
  * profile minus the card's reservation): every role at its max must fit together. When they do
- * not, the finding names every role with its connections and the max each could have with the
- * others at theirs; a role whose max breaks the budget even with the others at their minimum gets
- * its own finding.
+ * not, an advisory names every role with its connections and the max each could have with the
+ * others at theirs (the sum over budget is already capacity/db-connection-budget's mandatory
+ * finding); a role whose max breaks the budget even with the others at their minimum is a
+ * mandatory finding of its own, a fault the sum does not show.
  */
 export function dbBoundFindings(cards: readonly TopologyCard[], replicas: ResolvedReplicas, environment: Environment, maxConnections: number): Finding[] {
     const out: Finding[] = [];
@@ -98,7 +99,11 @@ export function dbBoundFindings(cards: readonly TopologyCard[], replicas: Resolv
             continue;
         }
         const list = byDemand.map((s) => `${s.role} ${s.maxReplicas}×${s.poolPerPod} = ${s.maxReplicas * s.poolPerPod} (fits at most ${Math.max(0, s.allowedMax)})`).join(", ");
-        out.push(finding("capacity/hpa-max-db-budget", "mandatory", `${card.service}-db`, `HPA maximums open ${demand} connections, over ${base} by ${demand - budget}: ${list}`));
+        // The sum over budget is capacity/db-connection-budget's mandatory finding (per region); this
+        // one adds what each role's maximum could be, so the same fault is not failed twice.
+        out.push(
+            finding("capacity/hpa-max-db-budget", "advisory", `${card.service}-db`, `HPA maximums open ${demand} connections, over ${base} by ${demand - budget} (see capacity/db-connection-budget): ${list}`),
+        );
         for (const s of shares.filter((x) => x.maxReplicas > x.allowedMaxAlone)) {
             out.push(
                 finding(

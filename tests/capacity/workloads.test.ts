@@ -2,6 +2,7 @@ import { catalog } from "../../catalog";
 import { assignmentService } from "../../catalog/assignment";
 import { progressService } from "../../catalog/progress";
 import { K8sRole, K8sServiceCard, environments } from "../../catalog/types";
+import { evaluateCapacity } from "../../capacity";
 import { connectionBudget, connectionBudgetFinding } from "../../capacity/db-budget";
 import { dbBoundFindings, dbShares, disruptionBudget, disruptionFindings, poolBoundFindings, workloadCapacityFindings } from "../../capacity/workloads";
 import { readStackFile } from "../../plan/engine";
@@ -47,11 +48,12 @@ describe("HPA maximums against the database connection budget (case study §15, 
         expect(connectionBudgetFinding(result).message).toBe(
             "connection demand 339 exceeds the budget 300 by 39: case-management/case 144 (42.5%), case-management/decision 100 (29.5%), case-management/projection-workers 50 (14.7%), case-management/workflow-workers 45 (13.3%)",
         );
-        // The same through the workload check: one finding naming every role, largest first, with the max each could have.
+        expect(connectionBudgetFinding(result).severity).toBe("mandatory");
+        // The workload check adds, without failing the same fault again, the max each role could have, largest first.
         const findings = dbBoundFindings([card], replicas, "prod", 300);
-        expect(findings.map((f) => [f.severity, f.resource])).toEqual([["mandatory", "case-management-db"]]);
+        expect(findings.map((f) => [f.severity, f.resource])).toEqual([["advisory", "case-management-db"]]);
         expect(findings[0].message).toBe(
-            "HPA maximums open 339 connections, over case-management's prod connection budget 300 (max_connections 300 − 0 reserved) by 39: " +
+            "HPA maximums open 339 connections, over case-management's prod connection budget 300 (max_connections 300 − 0 reserved) by 39 (see capacity/db-connection-budget): " +
                 "case-management/case 12×12 = 144 (fits at most 8), case-management/decision 10×10 = 100 (fits at most 6), " +
                 "case-management/projection-workers 10×5 = 50 (fits at most 2), case-management/workflow-workers 15×3 = 45 (fits at most 2)",
         );
@@ -80,14 +82,17 @@ describe("HPA maximums against the database connection budget (case study §15, 
         expect(progress.shares.find((s) => s.role === "progress-service/ingest")?.allowedMax).toBe(841);
     });
 
-    it("a stack override that raises a maximum past the budget is a mandatory finding with the numbers", () => {
+    it("a stack override that raises a maximum past the budget is a mandatory finding with the numbers, once per fault", () => {
         const ctx = ctxOf("prod-us", (c) => (c.replicaOverrides = { "progress-service/ingest": { min: 5, max: 1000 } }));
-        const f = workloadCapacityFindings(ctx).filter((x) => x.severity === "mandatory");
+        // The sum over budget: db-connection-budget, per region; the role that breaks it alone: hpa-max-db-budget.
+        const f = evaluateCapacity(ctx).filter((x) => x.severity === "mandatory");
         expect(f.map((x) => [x.ruleId, x.resource])).toEqual([
-            ["capacity/hpa-max-db-budget", "progress-service-db"],
+            ["capacity/db-connection-budget", "progress-service-db@us-east-1"],
+            ["capacity/db-connection-budget", "progress-service-db@us-west-2"],
             ["capacity/hpa-max-db-budget", "progress-service/ingest"],
         ]);
-        expect(f[1].message).toBe(
+        expect(workloadCapacityFindings(ctx).find((x) => x.resource === "progress-service-db")?.severity).toBe("advisory");
+        expect(f[2].message).toBe(
             "max replicas 1000 × pool 2 alone break progress-service's prod connection budget 1980 (max_connections 2000 − 20 reserved): at most 970 fit even with the other roles at their minimum",
         );
     });
