@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { PROJECT } from "../stacks/config";
 import { createMocks, isSecretWrapper, maskSecrets, nameOfProviderRef, unwrapSecrets } from "./mocks";
+import { quietStackTraces } from "./sdk-runtime";
 
 /**
  * The offline engine: loads a stack file into the SDK's config, installs the SDK's own mocks, runs
@@ -111,11 +112,6 @@ function secretPathsOf(v: unknown, prefix: string, out: string[]): void {
     }
 }
 
-/** The error's own first line, without frames (what `stack` is with a trace limit of 0). */
-function leanStackTrace(error: Error): string {
-    return error.message ? `${error.name}: ${error.message}` : error.name;
-}
-
 /** Runs one stack under the SDK's mocks and returns everything it registered. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
     const started = Date.now();
@@ -167,20 +163,10 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     let error: string | null = null;
     let errorKind: StackRun["errorKind"] = null;
     let outputs: Record<string, unknown> = {};
+    // Program errors keep their message; PLAN_STACK_TRACES=1 brings the frames back when debugging one.
+    const restoreStackTraces = quietStackTraces();
     // A failed program can reject more than the root stack's promise (its outputs, pending applies);
     // collect those instead of letting them end the process.
-    // The SDK captures a stack trace for every promise it tracks (leak diagnostics) and every
-    // resource (source positions for the CLI's display); the offline plan uses neither, and that
-    // capture is a third of its time. Program errors keep their message; PLAN_STACK_TRACES=1 brings
-    // the frames back when debugging one.
-    // Resource.callsites() lifts the limit to Infinity for its own capture, so the formatter is
-    // swapped too: the frames it would format are never read offline.
-    const traceLimit = Error.stackTraceLimit;
-    const tracePrepare = Error.prepareStackTrace;
-    if (process.env.PLAN_STACK_TRACES !== "1") {
-        Error.stackTraceLimit = 0;
-        Error.prepareStackTrace = leanStackTrace;
-    }
     const stray: unknown[] = [];
     const onStray = (reason: unknown) => stray.push(reason);
     process.on("unhandledRejection", onStray);
@@ -211,8 +197,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     }
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", onStray);
-    Error.stackTraceLimit = traceLimit;
-    Error.prepareStackTrace = tracePrepare;
+    restoreStackTraces();
     if (error === null && stray.length > 0) {
         const err = stray[0] as Error;
         errorKind = err?.name === "StackConfigError" ? "config" : "program";

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
+import { bareMocks, quietStackTraces } from "./sdk-runtime";
 
 /**
  * The benchmark's SDK lower bound: `node -r plan/register.js plan/replay.ts <resources.json>`.
@@ -36,10 +37,8 @@ function classOf(sdks: Readonly<Record<string, object>>, type: string): unknown 
 async function replay(): Promise<void> {
     const file = process.argv[2];
     const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as Recorded[];
-    await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "replay", "replay", false);
-    // As in the plan's engine: the SDK's per-promise stack traces are not formatted offline.
-    Error.stackTraceLimit = 0;
-    Error.prepareStackTrace = (e: Error) => e.name;
+    await pulumi.runtime.setMocks(bareMocks, "replay", "replay", false);
+    quietStackTraces(); // as the engine does for a plan
     let registered = 0;
     await pulumi.runtime.runInPulumiStack(async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
