@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
+import { sdkClassOf } from "../components/shared/sdk-class";
 import { bareMocks, quietStackTraces } from "./sdk-runtime";
 
 /**
@@ -16,24 +17,6 @@ interface Recorded {
     readonly inputs: Record<string, unknown>;
 }
 
-/** The SDK class of a type token, looked up in the loaded SDK modules (undefined if none). */
-function classOf(sdks: Readonly<Record<string, object>>, type: string): unknown {
-    const [pkg, mod, cls] = type.split(":");
-    const root = sdks[pkg];
-    if (!root || !mod || !cls) {
-        return undefined;
-    }
-    if (pkg === "kubernetes") {
-        // kubernetes:<group>/<version>:<Kind>, e.g. networking.k8s.io/v1 → networking.v1
-        const [group, version] = mod.split("/");
-        const ns: unknown = Reflect.get(root, group.split(".")[0]);
-        const ver: unknown = ns && typeof ns === "object" ? Reflect.get(ns, version) : undefined;
-        return ver && typeof ver === "object" ? Reflect.get(ver, cls) : undefined;
-    }
-    const container: unknown = mod.startsWith("index/") ? root : Reflect.get(root, mod.split("/")[0]);
-    return container && typeof container === "object" ? Reflect.get(container, cls) : undefined;
-}
-
 async function replay(): Promise<void> {
     const file = process.argv[2];
     const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as Recorded[];
@@ -42,9 +25,9 @@ async function replay(): Promise<void> {
     let registered = 0;
     await pulumi.runtime.runInPulumiStack(async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const sdks: Record<string, object> = { aws: require("@pulumi/aws"), gcp: require("@pulumi/gcp"), kubernetes: require("@pulumi/kubernetes"), random: require("@pulumi/random") };
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const k8s = require("@pulumi/kubernetes") as typeof import("@pulumi/kubernetes");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdks: Record<string, object> = { aws: require("@pulumi/aws"), gcp: require("@pulumi/gcp"), kubernetes: k8s, random: require("@pulumi/random") };
         for (const r of recorded) {
             const [pkg, , last] = r.type.split(":");
             if (r.type === "pulumi:pulumi:Stack") {
@@ -61,7 +44,7 @@ async function replay(): Promise<void> {
                 // The program's own components.
                 new pulumi.ComponentResource(r.type, r.name, {}, {});
             } else {
-                const ctor = classOf(sdks, r.type);
+                const ctor = sdkClassOf(sdks, r.type);
                 if (typeof ctor === "function") {
                     Reflect.construct(ctor, [r.name, r.inputs]);
                 } else if (pkg === "kubernetes") {

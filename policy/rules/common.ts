@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { sdkClassOf } from "../../components/shared/sdk-class";
 import { requiredTagKeys } from "../../components/shared/tags";
 import { ResidencyZone, regionsAllowed, residencyZones } from "../../stacks/regions";
 import { arr, effectiveTags, obj, providerProp } from "./util";
@@ -21,12 +22,9 @@ export function isTaggable(type: string): boolean {
         return cached;
     }
     let result = false;
-    const m = /^(aws|gcp):([^/]+)\/[^:]+:(.+)$/.exec(type);
-    if (m) {
-        const [, pkg, mod, cls] = m;
-        const root: object = pkg === "aws" ? aws : gcp;
-        const container: unknown = mod === "index" ? root : Reflect.get(root, mod);
-        const ctor: unknown = container && typeof container === "object" ? Reflect.get(container, cls) : undefined;
+    const pkg = type.split(":")[0];
+    if (pkg === "aws" || pkg === "gcp") {
+        const ctor = sdkClassOf({ aws, gcp }, type);
         const field = pkg === "aws" ? '"tags"' : '"labels"';
         result = typeof ctor === "function" && ctor.toString().includes(`resourceInputs[${field}]`);
     } else if (type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/")) {
