@@ -3,9 +3,12 @@ import * as path from "path";
 import { planStack, redacted, writePlan } from "./plan";
 import { renderPlan } from "./report";
 
-// One stack per process: `node -r plan/register.js plan/child.ts <stack> <outDir> [tree|no-tree]`.
-async function child(): Promise<void> {
-    const [stack, outDir, tree] = process.argv.slice(2);
+/**
+ * A plan worker: `node -r plan/register.js plan/child.ts <outDir> [tree|no-tree]`, then one IPC
+ * message `{ stack }` per stack to plan and `{ done: true }` to exit. The SDKs and the program load
+ * once per worker; `runStack` resets the SDK's runtime state and config for every stack.
+ */
+async function planOne(stack: string, outDir: string, tree: string | undefined): Promise<void> {
     // The benchmark plans variants of a stack (more regions) from a config file instead of the stack file.
     const configFile = process.env.PLAN_CONFIG_FILE;
     const config = configFile ? (JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>) : undefined;
@@ -22,12 +25,21 @@ async function child(): Promise<void> {
         error: planned.run.error,
         errorKind: planned.run.errorKind,
         resources: planned.run.resources.length,
+        // Peak of the worker so far: with several stacks per worker, the largest of them.
         maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
-    process.send?.(message, undefined, {}, () => process.exit(0));
+    process.send?.(message);
 }
 
-child().catch((e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(2);
+const [outDir, tree] = process.argv.slice(2);
+process.on("message", (m) => {
+    const { stack, done } = m as { stack?: string; done?: boolean };
+    if (done || stack === undefined) {
+        process.disconnect();
+        return;
+    }
+    planOne(stack, outDir, tree).catch((e: unknown) => {
+        process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+        process.exit(2);
+    });
 });

@@ -1,10 +1,10 @@
 import * as path from "path";
 import { ROOT, listStacks } from "./engine";
-import { planInChildren } from "./parallel";
+import { largestFirst, planInChildren } from "./parallel";
 
 /**
  * `npm run plan -- [stack ...] [--out DIR] [--no-tree]`: the offline plan of the named stacks (all
- * when none), in parallel child processes. The report goes to stdout, progress to stderr. Exits 1
+ * when none), in worker processes (one per core, each planning several stacks in turn). The report goes to stdout, progress to stderr. Exits 1
  * when a stack has a config error, a program error or a mandatory finding.
  */
 async function cli(argv: readonly string[]): Promise<number> {
@@ -33,13 +33,14 @@ async function cli(argv: readonly string[]): Promise<number> {
     const selected = stacks.length > 0 ? stacks : known;
     const started = Date.now();
     process.stderr.write(`planning ${selected.join(", ")} → ${path.relative(process.cwd(), outDir) || "."}/\n`);
-    const results = await planInChildren(selected, {
+    const results = await planInChildren(largestFirst(selected), {
         outDir,
         tree,
         onDone: (r) => process.stderr.write(`  ${r.stack}: ${r.error ? `error (${r.errorKind})` : `${r.resources} resources, ${r.mandatory} mandatory finding(s)`} in ${r.millis} ms\n`),
     });
-    for (const r of results) {
-        process.stdout.write(r.report + "\n");
+    // The report lists stacks in the order asked (or dev, staging, prod), whatever order they ran in.
+    for (const r of selected.map((s) => results.find((x) => x.stack === s))) {
+        process.stdout.write((r?.report ?? "") + "\n");
     }
     const failed = results.filter((r) => r.error || r.mandatory > 0);
     process.stderr.write(`planned ${results.length} stack(s) in ${Date.now() - started} ms; ${failed.length === 0 ? "all clean" : `failing: ${failed.map((r) => r.stack).join(", ")}`}\n`);

@@ -7,10 +7,10 @@ const path = require("path");
 
 module.exports = async function globalSetup() {
     const { listStacks } = require("../plan/engine.ts");
-    const { planInChildren } = require("../plan/parallel.ts");
+    const { largestFirst, planInChildren } = require("../plan/parallel.ts");
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-"));
     // PLAN_FULL_RUN: each child also writes plan.json, the whole run the harness reads.
-    const results = await planInChildren(listStacks(), { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
+    const results = await planInChildren(largestFirst(listStacks()), { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
     for (const r of results) {
         if (r.errorKind === "program") {
             process.stderr.write(`\nplanning ${r.stack} failed:\n${r.error}\n`);
