@@ -12,8 +12,8 @@ import { quietStackTraces } from "./sdk-runtime";
  * records every registered resource. The plan CLI, the benchmark and the tests all call `runStack`;
  * there is no second copy.
  *
- * Pulumi's runtime state is per process: run one stack per process (the plan forks a child per
- * stack), or stacks one after another, never two at once.
+ * Pulumi's runtime state is per process: run stacks one after another (a plan worker plans several
+ * in turn), never two at once.
  */
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -117,6 +117,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const started = Date.now();
     const config = options.config ?? readStackFile(stack);
     options.mutateConfig?.(config);
+    // A worker plans several stacks in turn: the run's extra environment is restored afterwards.
+    const savedEnv = new Map(Object.keys(options.env ?? {}).map((k) => [k, process.env[k]]));
     for (const [k, v] of Object.entries(options.env ?? {})) {
         process.env[k] = v;
     }
@@ -154,6 +156,9 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
         },
     });
 
+    // Per-stack SDK state, so one process can plan stacks one after another: `setAllConfig`
+    // replaces the whole config map, and `setMocks` resets the runtime's options, monitor, root stack
+    // resource, leak candidates and feature flags before installing the new mock monitor.
     pulumi.runtime.setAllConfig(toSdkConfig(config), []);
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
 
@@ -198,6 +203,13 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     await new Promise((resolve) => setImmediate(resolve));
     process.off("unhandledRejection", onStray);
     restoreStackTraces();
+    for (const [k, v] of savedEnv) {
+        if (v === undefined) {
+            delete process.env[k];
+        } else {
+            process.env[k] = v;
+        }
+    }
     if (error === null && stray.length > 0) {
         const err = stray[0] as Error;
         errorKind = err?.name === "StackConfigError" ? "config" : "program";
