@@ -9,6 +9,7 @@ module.exports = {
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
     globalSetup: "<rootDir>/tests/global-setup.js",
+    globalTeardown: "<rootDir>/tests/global-teardown.js",
     testTimeout: 120000,
     maxWorkers: 2,
 };

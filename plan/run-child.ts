@@ -1,15 +1,32 @@
-import { runStack } from "./engine";
+import { RunOptions, StackRun, runStack } from "./engine";
 
-// Runs one stack with a given config in its own process and sends back the run (plaintext props
-// dropped): used by the tests for inputs no stack file has, so that Pulumi's per-process runtime
-// state never carries from one run to the next.
-process.once("message", (m) => {
-    const { stack, config, env } = m as { stack: string; config?: Record<string, unknown>; env?: Record<string, string> };
-    runStack(stack, { config, env })
-        .then((run) => {
-            const resources = run.resources.map((r) => ({ ...r, props: r.inputs }));
-            process.send?.({ ...run, resources }, undefined, {}, () => process.exit(0));
-        })
+/** One run a test asks for: a stack with its own config, environment or entry point. */
+export interface RunRequest {
+    readonly id: number;
+    readonly stack: string;
+    readonly config?: Record<string, unknown>;
+    readonly env?: Record<string, string>;
+    /** Another program than index.ts (the k8s tests' standalone workload program). */
+    readonly entry?: string;
+    /** Keep plaintext `props` (a fixture program's tests read them); by default they are dropped. */
+    readonly keepProps?: boolean;
+}
+
+/**
+ * A run worker: loads the SDKs and the program once, then runs one stack per `RunRequest` message,
+ * one after another (the engine resets the SDK's per-stack state), and answers `{ id, run }`.
+ * `{ done: true }` ends it. The tests' run server (tests/run-server.ts) keeps a few of these.
+ */
+process.on("message", (m) => {
+    const req = m as RunRequest | { done: true };
+    if ("done" in req) {
+        process.disconnect?.();
+        return;
+    }
+    const options: RunOptions = { config: req.config, env: req.env, entry: req.entry };
+    runStack(req.stack, options)
+        .then((run): StackRun => (req.keepProps ? run : { ...run, resources: run.resources.map((r) => ({ ...r, props: r.inputs as Record<string, unknown> })) }))
+        .then((run) => process.send?.({ id: req.id, run }))
         .catch((e: unknown) => {
             process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
             process.exit(2);

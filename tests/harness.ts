@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RegisteredResource, StackRun } from "../plan/engine";
-import { forkForMessage } from "../plan/parallel";
 import { PlannedStack, planStack, redacted } from "../plan/plan";
+import { requestRun } from "./run-server";
 
 /**
  * Test access to the program's registered resources. `planOf` reads the plan the global setup made
@@ -26,19 +26,12 @@ export function planOf(stack: string): Promise<PlannedStack> {
 }
 
 /**
- * Runs the program for one stack with the given project config (default: the stack file's) in a
- * child process, through the same engine as the plan.
+ * Runs the program for one stack with the given project config (default: the stack file's), through
+ * the same engine as the plan, on the suite's run server (workers that keep the SDK loaded; the
+ * same request is run once per suite).
  */
-export async function runProgram(stack: string, options: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<StackRun> {
-    const { message, code } = await forkForMessage<StackRun>(path.join(__dirname, "..", "plan", "run-child.ts"), {
-        send: { stack, config: options.config, env: options.env },
-        // The run travels over IPC; stdout would only repeat the program's diagnostics (the findings).
-        stdout: "ignore",
-    });
-    if (!message) {
-        throw new Error(`run of ${stack} exited with ${code}`);
-    }
-    return message;
+export function runProgram(stack: string, options: { config?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<StackRun> {
+    return requestRun<StackRun>({ stack, config: options.config, env: options.env });
 }
 
 /** The stack file's project config, for a test to change before `runProgram`. */
