@@ -1,5 +1,5 @@
 import { CloudRunServiceCard, ReplicaRange, TopologyCard } from "../catalog/types";
-import { bucketName, connectorName, dualRegionLocation, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../components/gcp/naming";
+import { bucketName, connectorName, dualRegionLocation, gcpZoneLetters, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../components/gcp/naming";
 import type { DeployContext } from "../stacks/context";
 import { GcpProfile, gcpProfiles } from "../stacks/profiles/gcp";
 import { connectionBudget, connectionBudgetFinding } from "./db-budget";
@@ -67,19 +67,32 @@ export function webSocketFinding(card: CloudRunServiceCard, range: ReplicaRange,
     );
 }
 
-/** Σ over DB-using services of max instances × pool against PgBouncer's client limit (case study §15). */
-export function pgbouncerClientFinding(ctx: DeployContext, card: CloudRunServiceCard): Finding {
+/**
+ * Σ over DB-using services of max instances × pool (case study §15) against what the PgBouncer VMs
+ * accept: `max_client_conn` × instances, which the document fixes at 800 (seed 001 §4.1).
+ */
+export function pgbouncerClientFinding(ctx: DeployContext, card: CloudRunServiceCard, profile: GcpProfile): Finding {
     const clients = card.roles
         .filter((r) => r.dbPoolPerInstance > 0)
         .map((r) => ({ name: `${card.service}/${r.name}`, maxReplicas: instancesOf(ctx, card, r).max, poolPerReplica: r.dbPoolPerInstance }));
-    const result = connectionBudget({ database: `${unitOf(card.service)}-pgbouncer`, maxConnections: targets.pgbouncerClientConnections, reserved: 0, clients });
+    const p = profile.pgbouncer;
+    const perVm = Math.floor(p.maxClientConnections / Math.max(1, p.instances));
+    const accepted = perVm * p.instances;
+    const result = connectionBudget({ database: `${unitOf(card.service)}-pgbouncer`, maxConnections: accepted, reserved: 0, clients });
     const base = connectionBudgetFinding(result, "capacity/gcp-pgbouncer-clients");
     const biggest = [...clients].sort((a, b) => b.maxReplicas - a.maxReplicas)[0];
     const note = biggest ? ` Tight: one more connection per instance on ${biggest.name} adds ${biggest.maxReplicas} (→ ${result.demand + biggest.maxReplicas}).` : "";
-    return { ...base, message: `PgBouncer client connections: ${base.message}.${note}` };
+    const shortOfDocument = accepted < targets.pgbouncerClientConnections;
+    return {
+        ...base,
+        severity: shortOfDocument ? "mandatory" : base.severity,
+        message:
+            `PgBouncer client connections: max_client_conn ${perVm} × ${p.instances} VM(s) = ${accepted} ` +
+            `(document: ${targets.pgbouncerClientConnections}${shortOfDocument ? ", not reached" : ""}); ${base.message}.${note}`,
+    };
 }
 
-/** PgBouncer's server pool against the tier's max_connections minus the reserved connections. */
+/** PgBouncer's server pool (instances × default_pool_size) against max_connections minus the reserved connections. */
 export function pgbouncerServerFinding(card: CloudRunServiceCard, profile: GcpProfile): Finding {
     const server = profile.pgbouncer.instances * profile.pgbouncer.serverPoolPerInstance;
     const budget = profile.sql.maxConnections - profile.sql.reservedConnections;
@@ -91,6 +104,33 @@ export function pgbouncerServerFinding(card: CloudRunServiceCard, profile: GcpPr
         `server pool ${profile.pgbouncer.instances} × ${profile.pgbouncer.serverPoolPerInstance} = ${server} vs ${profile.sql.tier} max_connections ` +
             `${profile.sql.maxConnections} − ${profile.sql.reservedConnections} reserved = ${budget} (margin ${margin})`,
     );
+}
+
+/** Sockets besides clients and servers: the listener, the admin console, DNS, the log pipe. */
+export const pgbouncerFixedDescriptors = 32;
+
+/**
+ * One PgBouncer VM: every client and every server connection is a socket, so `max_client_conn` +
+ * `default_pool_size` + the fixed descriptors must fit the container's open-file limit.
+ */
+export function pgbouncerVmFinding(ctx: DeployContext, card: CloudRunServiceCard, profile: GcpProfile): Finding[] {
+    const p = profile.pgbouncer;
+    // Not pgbouncerSettings(): it throws on a pool over budget, which the server finding reports instead.
+    const s = { maxClientConnPerInstance: Math.floor(p.maxClientConnections / Math.max(1, p.instances)), defaultPoolSize: p.serverPoolPerInstance };
+    const needed = s.maxClientConnPerInstance + s.defaultPoolSize + pgbouncerFixedDescriptors;
+    const margin = p.fileDescriptorLimit - needed;
+    return ctx.config.gcp.regions
+        .filter((r) => r.role === "active")
+        .map((r) =>
+            finding(
+                "capacity/gcp-pgbouncer-vm",
+                margin >= 0 ? "info" : "mandatory",
+                `${unitOf(card.service)}-pgbouncer-${r.region}`,
+                `per VM (${p.machineType}): max_client_conn ${s.maxClientConnPerInstance} + default_pool_size ${s.defaultPoolSize} + ${pgbouncerFixedDescriptors} ` +
+                    `= ${needed} descriptors vs nofile ${p.fileDescriptorLimit} (margin ${margin}); ${p.instances} VM(s) over ${gcpZoneLetters[r.region]?.length ?? 0} zones, ` +
+                    `the internal load balancer spreads new connections by 5-tuple hash (session affinity NONE)`,
+            ),
+        );
 }
 
 /**
@@ -163,6 +203,15 @@ export function adjustmentFindings(ctx: DeployContext, card: CloudRunServiceCard
             `CPU target ${targets.documentCpuTargetPercent}% is a Beta-only Cloud Run setting (scaling.cpuUtilization); GA services scale at Cloud Run's built-in 60 % CPU and the concurrency cap`,
         ),
     );
+    out.push(
+        finding(
+            "adjust/cloud-run-readiness",
+            "info",
+            card.service,
+            `readiness probes (${card.healthPath}?ready=true, seed 001 §3) are a Preview Cloud Run feature (docs: "Readiness probes (Preview)") and need launch stage BETA; ` +
+                "the services stay GA with startup and liveness probes (both GA): an instance takes traffic once its startup probe passes",
+        ),
+    );
     const redisDoc = profile.redis.documentedMemoryMb;
     if (profile.redis.memoryGb * 1024 !== redisDoc) {
         out.push(
@@ -208,15 +257,6 @@ export function adjustmentFindings(ctx: DeployContext, card: CloudRunServiceCard
             ),
         );
     }
-    out.push(
-        finding(
-            "adjust/pgbouncer-on-cloud-run",
-            "advisory",
-            `${unit}-pgbouncer`,
-            "Cloud Run accepts HTTP/1, HTTP/2, WebSockets and gRPC only: the Postgres wire protocol cannot reach a PgBouncer service through its front end. " +
-                "Built as the document asks; Cloud SQL Managed Connection Pooling or a regional MIG behind an internal TCP load balancer would carry it",
-        ),
-    );
     return out;
 }
 
@@ -231,7 +271,11 @@ export function gcpCapacityFindings(ctx: DeployContext): Finding[] {
             const range = instancesOf(ctx, card, api);
             out.push(apiBurstFinding(card, range, api.concurrency), webSocketFinding(card, range, api.concurrency));
         }
-        out.push(pgbouncerClientFinding(ctx, card), pgbouncerServerFinding(card, profile), ...natFindings(ctx, card, profile), ...adjustmentFindings(ctx, card, profile));
+        out.push(
+            pgbouncerClientFinding(ctx, card, profile),
+            pgbouncerServerFinding(card, profile),
+            ...pgbouncerVmFinding(ctx, card, profile),
+            ...natFindings(ctx, card, profile), ...adjustmentFindings(ctx, card, profile));
     }
     return out;
 }

@@ -195,24 +195,27 @@ export class RegionalPlatform extends pulumi.ComponentResource {
             );
         }
 
-        const dbClients = card.roles.filter((r) => r.dbPoolPerInstance > 0).map((r) => identities.emails[r.name]);
         const pgbouncer = new PgBouncer(
             `${name}-pgbouncer`,
             {
-                serviceName: `${unit}-pgbouncer-${region}`,
+                unit,
+                project: args.project,
                 region,
                 image: args.pgbouncerImage,
                 settings: pgbouncerSettings(profile.pgbouncer, profile.sql),
-                instances: profile.pgbouncer.instances,
+                profile: profile.pgbouncer,
                 databaseHost: this.database.privateIp,
+                serverCaCerts: this.database.primary.serverCaCerts,
                 databaseName: unit.replace(/-/g, "_"),
                 databaseUser: appUser,
-                passwordSecret: secrets.names["db-app-password"],
+                passwordSecretId: secrets.ids["db-app-password"],
                 serviceAccountEmail: identities.emails["pgbouncer"],
-                connectorId: this.network.connectorId,
+                networkId: args.network.id,
+                subnetId: this.network.subnet.id,
+                // The services reach the VPC through the connector: its range is the only client range.
+                clientRanges: [cidrs.connector],
                 keyId: args.key.keyId,
-                invokers: dbClients,
-                deletionProtection: args.protect,
+                labels: args.labels,
                 provider: args.provider,
                 dependsOn: keyDeps,
             },
@@ -229,7 +232,14 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                 GCP_REGION: region,
                 ASSETS_BUCKET: args.bucketName,
                 ...(role.dbPoolPerInstance > 0
-                    ? { DATABASE_HOST: pgbouncer.uri, DATABASE_NAME: unit.replace(/-/g, "_"), DATABASE_USER: appUser, DATABASE_POOL_SIZE: String(role.dbPoolPerInstance) }
+                    ? {
+                          // PgBouncer's internal load balancer over TCP (egress ALL_TRAFFIC through the connector).
+                          DATABASE_HOST: pgbouncer.host,
+                          DATABASE_PORT: String(pgbouncer.port),
+                          DATABASE_NAME: unit.replace(/-/g, "_"),
+                          DATABASE_USER: appUser,
+                          DATABASE_POOL_SIZE: String(role.dbPoolPerInstance),
+                      }
                     : {}),
                 ...(role.secrets.includes("redis-auth") ? { REDIS_HOST: this.redis.host, REDIS_READ_HOST: this.redis.readEndpoint, REDIS_TLS: "true" } : {}),
                 ...(role.featureFlag ? { FEATURE_GATE: role.featureFlag } : {}),
