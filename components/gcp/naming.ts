@@ -158,8 +158,11 @@ export interface PgBouncerNames {
  */
 export function pgbouncerNames(unit: string, region: string): PgBouncerNames {
     const base = `${unit}-pgbouncer-${region}`;
+    // The full unit where it fits the prefix limit, else its first five letters (as service account ids do).
+    const copy = /-x\d+$/.exec(unit)?.[0] ?? "";
+    const prefixes = [`${unit}-pgb-${region}-`, `${unit.slice(0, 5)}${copy}-pgb-${region}-`];
     const names: PgBouncerNames = {
-        templatePrefix: `${unit}-pgb-${region}-`,
+        templatePrefix: prefixes.find((p) => p.length <= templatePrefixMaxLength) ?? prefixes[0],
         mig: base,
         baseInstanceName: base,
         healthCheck: `${base}-hc`,
