@@ -142,21 +142,23 @@ export function natFindings(ctx: DeployContext, card: CloudRunServiceCard, profi
     const vendorConnections = card.roles.filter((r) => r.vendorEgress).reduce((s, r) => s + instancesOf(ctx, card, r).max * r.concurrency, 0);
     const vms = profile.connector.maxInstances;
     const perVm = Math.ceil(vendorConnections / vms);
-    const allocated = vms * profile.nat.minPortsPerVm;
-    const needed = Math.max(allocated, vendorConnections);
-    const ipsNeeded = Math.ceil(needed / natPortsPerIp);
     const supply = profile.nat.ipsPerRegion * natPortsPerIp;
     const perVmOk = perVm <= profile.nat.minPortsPerVm;
-    return ctx.config.gcp.regions.map((r) =>
-        finding(
+    return ctx.config.gcp.regions.map((r) => {
+        // The NAT covers every subnet: an active region's PgBouncer VMs (and a rollout's surge, one per zone) hold ports too.
+        const pgbouncerVms = r.role === "active" ? profile.pgbouncer.instances + (gcpZoneLetters[r.region]?.length ?? 0) : 0;
+        const allocated = (vms + pgbouncerVms) * profile.nat.minPortsPerVm;
+        const needed = Math.max(allocated, vendorConnections);
+        const ipsNeeded = Math.ceil(needed / natPortsPerIp);
+        return finding(
             "capacity/gcp-nat-ports",
             perVmOk && ipsNeeded <= profile.nat.ipsPerRegion ? "info" : "mandatory",
             `melmastoon-nat-${r.region}`,
             `vendor connections ${vendorConnections} over ${vms} connector VMs = ${perVm} per VM vs ${profile.nat.minPortsPerVm} ports per VM; ` +
-                `${vms} × ${profile.nat.minPortsPerVm} = ${allocated} ports vs ${profile.nat.ipsPerRegion} IP(s) × ${natPortsPerIp} = ${supply} ` +
+                `(${vms} connector + ${pgbouncerVms} PgBouncer VMs) × ${profile.nat.minPortsPerVm} = ${allocated} ports vs ${profile.nat.ipsPerRegion} IP(s) × ${natPortsPerIp} = ${supply} ` +
                 `(margin ${supply - needed}); IPs needed per region: ${ipsNeeded}`,
-        ),
-    );
+        );
+    });
 }
 
 /** Documented numbers the clouds cannot take as written, and what the program does instead. */

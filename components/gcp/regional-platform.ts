@@ -236,6 +236,9 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                           // PgBouncer's internal load balancer over TCP (egress ALL_TRAFFIC through the connector).
                           DATABASE_HOST: pgbouncer.host,
                           DATABASE_PORT: String(pgbouncer.port),
+                          // Connector → ILB → VM stays inside the VPC (Google encrypts VM-to-VM traffic); PgBouncer
+                          // offers no client TLS, its server hop to Cloud SQL is verify-ca (README: PgBouncer).
+                          DATABASE_SSLMODE: "disable",
                           DATABASE_NAME: unit.replace(/-/g, "_"),
                           DATABASE_USER: appUser,
                           DATABASE_POOL_SIZE: String(role.dbPoolPerInstance),

@@ -113,7 +113,9 @@ describe("Cloud NAT ports", () => {
         expect(fs.map((f) => f.resource)).toEqual(["melmastoon-nat-europe-west1", "melmastoon-nat-europe-west4"]);
         expect(fs[0].severity).toBe("info");
         expect(fs[0].message).toContain("vendor connections 14200 over 10 connector VMs = 1420 per VM vs 2048 ports per VM");
-        expect(fs[0].message).toContain(`1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 44032); IPs needed per region: 1`);
+        // Active region: 10 connector VMs + 2 PgBouncer VMs + a 3-VM rollout surge; the DR region has connector VMs only.
+        expect(fs[0].message).toContain(`(10 connector + 5 PgBouncer VMs) × 2048 = 30720 ports vs 1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 33792); IPs needed per region: 1`);
+        expect(fs[1].message).toContain(`(10 connector + 0 PgBouncer VMs) × 2048 = 20480 ports vs 1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 44032)`);
     });
     it("fails and names the IP count when vendor-bound concurrency outgrows the ports", () => {
         const cards = withRoles((r) => (r.vendorEgress ? { ...r, concurrency: 500 } : r));

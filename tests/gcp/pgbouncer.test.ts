@@ -132,7 +132,9 @@ describe.each(stacks)("%s: PgBouncer behind an internal passthrough NLB in %s", 
             return Object.fromEntries(a(c.envs).map(o).map((e) => [String(e.name), e.value]));
         };
         for (const name of dbRoles) {
-            expect({ name, host: envOf(name).DATABASE_HOST, port: envOf(name).DATABASE_PORT }).toEqual({ name, host: ip, port: "6432" });
+            const env = envOf(name);
+            expect({ name, host: env.DATABASE_HOST, port: env.DATABASE_PORT, sslmode: env.DATABASE_SSLMODE }).toEqual({ name, host: ip, port: "6432", sslmode: "disable" });
+            expect(String(env.DATABASE_HOST)).not.toMatch(/^https?:/);
         }
         const others = notificationService.roles.filter((r) => r.dbPoolPerInstance === 0).map((r) => `notification-${r.name}`);
         expect(others.length).toBeGreaterThan(0);
