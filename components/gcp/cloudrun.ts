@@ -58,8 +58,9 @@ export interface CloudRunServiceArgs {
 
 /**
  * One Cloud Run (v2) service of a role (seed 001 §3): its own identity, bounds, concurrency, timeout,
- * startup and liveness probes, egress through the VPC connector (all traffic, so vendor calls leave by the NAT's reserved
- * IPs), internal-only ingress (the API: internal + load balancer), CMEK, secrets by reference.
+ * startup and liveness probes (GA; no Preview field), egress through the VPC connector (all traffic,
+ * so vendor calls leave by the NAT's reserved IPs and Postgres reaches PgBouncer's internal load
+ * balancer), internal-only ingress (the API: internal + load balancer), CMEK, secrets by reference.
  */
 export class CloudRunService extends pulumi.ComponentResource {
     readonly service: gcp.cloudrunv2.Service;
