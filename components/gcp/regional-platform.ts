@@ -13,7 +13,7 @@ import { Redis, validateRedisProfile } from "./redis";
 import { RegionalNetwork } from "./network";
 import { secretIdOf, Secrets } from "./secrets";
 import { Subscriptions } from "./subscriptions";
-import { regionCidrs, sqlInstanceName, unitOf } from "./naming";
+import { pgbouncerNames, regionCidrs, regionZones, sqlInstanceName, unitOf } from "./naming";
 
 /** Environment variable a secret purpose is mounted as. */
 export function envNameOf(purpose: string): string {
@@ -99,6 +99,9 @@ export class RegionalPlatform extends pulumi.ComponentResource {
             cidrs = regionCidrs(args.index);
             if (args.role === "active") {
                 validateRegionalSettings(card, profile, instancesOf);
+                // PgBouncer's physical names and zones, before the network exists.
+                pgbouncerNames(unit, region);
+                regionZones(region);
             }
         } catch (e) {
             throw new pulumi.ResourceError(`${region}: ${(e as Error).message}`, this);
