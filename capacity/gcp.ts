@@ -1,5 +1,5 @@
 import { CloudRunServiceCard, ReplicaRange, TopologyCard } from "../catalog/types";
-import { bucketName, connectorName, dualRegionLocation, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../components/gcp/naming";
+import { bucketName, connectorName, dualRegionLocation, gcpZoneLetters, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../components/gcp/naming";
 import type { DeployContext } from "../stacks/context";
 import { GcpProfile, gcpProfiles } from "../stacks/profiles/gcp";
 import { connectionBudget, connectionBudgetFinding } from "./db-budget";
@@ -67,19 +67,32 @@ export function webSocketFinding(card: CloudRunServiceCard, range: ReplicaRange,
     );
 }
 
-/** Σ over DB-using services of max instances × pool against PgBouncer's client limit (case study §15). */
-export function pgbouncerClientFinding(ctx: DeployContext, card: CloudRunServiceCard): Finding {
+/**
+ * Σ over DB-using services of max instances × pool (case study §15) against what the PgBouncer VMs
+ * accept: `max_client_conn` × instances, which the document fixes at 800 (seed 001 §4.1).
+ */
+export function pgbouncerClientFinding(ctx: DeployContext, card: CloudRunServiceCard, profile: GcpProfile): Finding {
     const clients = card.roles
         .filter((r) => r.dbPoolPerInstance > 0)
         .map((r) => ({ name: `${card.service}/${r.name}`, maxReplicas: instancesOf(ctx, card, r).max, poolPerReplica: r.dbPoolPerInstance }));
-    const result = connectionBudget({ database: `${unitOf(card.service)}-pgbouncer`, maxConnections: targets.pgbouncerClientConnections, reserved: 0, clients });
+    const p = profile.pgbouncer;
+    const perVm = Math.floor(p.maxClientConnections / Math.max(1, p.instances));
+    const accepted = perVm * p.instances;
+    const result = connectionBudget({ database: `${unitOf(card.service)}-pgbouncer`, maxConnections: accepted, reserved: 0, clients });
     const base = connectionBudgetFinding(result, "capacity/gcp-pgbouncer-clients");
     const biggest = [...clients].sort((a, b) => b.maxReplicas - a.maxReplicas)[0];
     const note = biggest ? ` Tight: one more connection per instance on ${biggest.name} adds ${biggest.maxReplicas} (→ ${result.demand + biggest.maxReplicas}).` : "";
-    return { ...base, message: `PgBouncer client connections: ${base.message}.${note}` };
+    const shortOfDocument = accepted < targets.pgbouncerClientConnections;
+    return {
+        ...base,
+        severity: shortOfDocument ? "mandatory" : base.severity,
+        message:
+            `PgBouncer client connections: max_client_conn ${perVm} × ${p.instances} VM(s) = ${accepted} ` +
+            `(document: ${targets.pgbouncerClientConnections}${shortOfDocument ? ", not reached" : ""}); ${base.message}.${note}`,
+    };
 }
 
-/** PgBouncer's server pool against the tier's max_connections minus the reserved connections. */
+/** PgBouncer's server pool (instances × default_pool_size) against max_connections minus the reserved connections. */
 export function pgbouncerServerFinding(card: CloudRunServiceCard, profile: GcpProfile): Finding {
     const server = profile.pgbouncer.instances * profile.pgbouncer.serverPoolPerInstance;
     const budget = profile.sql.maxConnections - profile.sql.reservedConnections;
@@ -93,6 +106,33 @@ export function pgbouncerServerFinding(card: CloudRunServiceCard, profile: GcpPr
     );
 }
 
+/** Sockets besides clients and servers: the listener, the admin console, DNS, the log pipe. */
+export const pgbouncerFixedDescriptors = 32;
+
+/**
+ * One PgBouncer VM: every client and every server connection is a socket, so `max_client_conn` +
+ * `default_pool_size` + the fixed descriptors must fit the container's open-file limit.
+ */
+export function pgbouncerVmFinding(ctx: DeployContext, card: CloudRunServiceCard, profile: GcpProfile): Finding[] {
+    const p = profile.pgbouncer;
+    // Not pgbouncerSettings(): it throws on a pool over budget, which the server finding reports instead.
+    const s = { maxClientConnPerInstance: Math.floor(p.maxClientConnections / Math.max(1, p.instances)), defaultPoolSize: p.serverPoolPerInstance };
+    const needed = s.maxClientConnPerInstance + s.defaultPoolSize + pgbouncerFixedDescriptors;
+    const margin = p.fileDescriptorLimit - needed;
+    return ctx.config.gcp.regions
+        .filter((r) => r.role === "active")
+        .map((r) =>
+            finding(
+                "capacity/gcp-pgbouncer-vm",
+                margin >= 0 ? "info" : "mandatory",
+                `${unitOf(card.service)}-pgbouncer-${r.region}`,
+                `per VM (${p.machineType}): max_client_conn ${s.maxClientConnPerInstance} + default_pool_size ${s.defaultPoolSize} + ${pgbouncerFixedDescriptors} ` +
+                    `= ${needed} descriptors vs nofile ${p.fileDescriptorLimit} (margin ${margin}); ${p.instances} VM(s) over ${gcpZoneLetters[r.region]?.length ?? 0} zones, ` +
+                    `the internal load balancer spreads new connections by 5-tuple hash (session affinity NONE)`,
+            ),
+        );
+}
+
 /**
  * Cloud NAT ports: the connector's VMs are what the NAT sees. Demand is the vendor-bound connections
  * (Σ max instances × concurrency of vendor-egress roles) spread over the connector's max VMs; supply
@@ -102,21 +142,23 @@ export function natFindings(ctx: DeployContext, card: CloudRunServiceCard, profi
     const vendorConnections = card.roles.filter((r) => r.vendorEgress).reduce((s, r) => s + instancesOf(ctx, card, r).max * r.concurrency, 0);
     const vms = profile.connector.maxInstances;
     const perVm = Math.ceil(vendorConnections / vms);
-    const allocated = vms * profile.nat.minPortsPerVm;
-    const needed = Math.max(allocated, vendorConnections);
-    const ipsNeeded = Math.ceil(needed / natPortsPerIp);
     const supply = profile.nat.ipsPerRegion * natPortsPerIp;
     const perVmOk = perVm <= profile.nat.minPortsPerVm;
-    return ctx.config.gcp.regions.map((r) =>
-        finding(
+    return ctx.config.gcp.regions.map((r) => {
+        // The NAT covers every subnet: an active region's PgBouncer VMs (and a rollout's surge, one per zone) hold ports too.
+        const pgbouncerVms = r.role === "active" ? profile.pgbouncer.instances + (gcpZoneLetters[r.region]?.length ?? 0) : 0;
+        const allocated = (vms + pgbouncerVms) * profile.nat.minPortsPerVm;
+        const needed = Math.max(allocated, vendorConnections);
+        const ipsNeeded = Math.ceil(needed / natPortsPerIp);
+        return finding(
             "capacity/gcp-nat-ports",
             perVmOk && ipsNeeded <= profile.nat.ipsPerRegion ? "info" : "mandatory",
             `melmastoon-nat-${r.region}`,
             `vendor connections ${vendorConnections} over ${vms} connector VMs = ${perVm} per VM vs ${profile.nat.minPortsPerVm} ports per VM; ` +
-                `${vms} × ${profile.nat.minPortsPerVm} = ${allocated} ports vs ${profile.nat.ipsPerRegion} IP(s) × ${natPortsPerIp} = ${supply} ` +
+                `(${vms} connector + ${pgbouncerVms} PgBouncer VMs) × ${profile.nat.minPortsPerVm} = ${allocated} ports vs ${profile.nat.ipsPerRegion} IP(s) × ${natPortsPerIp} = ${supply} ` +
                 `(margin ${supply - needed}); IPs needed per region: ${ipsNeeded}`,
-        ),
-    );
+        );
+    });
 }
 
 /** Documented numbers the clouds cannot take as written, and what the program does instead. */
@@ -161,6 +203,15 @@ export function adjustmentFindings(ctx: DeployContext, card: CloudRunServiceCard
             "info",
             card.service,
             `CPU target ${targets.documentCpuTargetPercent}% is a Beta-only Cloud Run setting (scaling.cpuUtilization); GA services scale at Cloud Run's built-in 60 % CPU and the concurrency cap`,
+        ),
+    );
+    out.push(
+        finding(
+            "adjust/cloud-run-readiness",
+            "info",
+            card.service,
+            `readiness probes (${card.healthPath}?ready=true, seed 001 §3) are a Preview Cloud Run feature (docs: "Readiness probes (Preview)") and need launch stage BETA; ` +
+                "the services stay GA with startup and liveness probes (both GA): an instance takes traffic once its startup probe passes",
         ),
     );
     const redisDoc = profile.redis.documentedMemoryMb;
@@ -208,15 +259,6 @@ export function adjustmentFindings(ctx: DeployContext, card: CloudRunServiceCard
             ),
         );
     }
-    out.push(
-        finding(
-            "adjust/pgbouncer-on-cloud-run",
-            "advisory",
-            `${unit}-pgbouncer`,
-            "Cloud Run accepts HTTP/1, HTTP/2, WebSockets and gRPC only: the Postgres wire protocol cannot reach a PgBouncer service through its front end. " +
-                "Built as the document asks; Cloud SQL Managed Connection Pooling or a regional MIG behind an internal TCP load balancer would carry it",
-        ),
-    );
     return out;
 }
 
@@ -231,7 +273,11 @@ export function gcpCapacityFindings(ctx: DeployContext): Finding[] {
             const range = instancesOf(ctx, card, api);
             out.push(apiBurstFinding(card, range, api.concurrency), webSocketFinding(card, range, api.concurrency));
         }
-        out.push(pgbouncerClientFinding(ctx, card), pgbouncerServerFinding(card, profile), ...natFindings(ctx, card, profile), ...adjustmentFindings(ctx, card, profile));
+        out.push(
+            pgbouncerClientFinding(ctx, card, profile),
+            pgbouncerServerFinding(card, profile),
+            ...pgbouncerVmFinding(ctx, card, profile),
+            ...natFindings(ctx, card, profile), ...adjustmentFindings(ctx, card, profile));
     }
     return out;
 }

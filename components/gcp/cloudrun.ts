@@ -58,8 +58,9 @@ export interface CloudRunServiceArgs {
 
 /**
  * One Cloud Run (v2) service of a role (seed 001 §3): its own identity, bounds, concurrency, timeout,
- * probes, egress through the VPC connector (all traffic, so vendor calls leave by the NAT's reserved
- * IPs), internal-only ingress (the API: internal + load balancer), CMEK, secrets by reference.
+ * startup and liveness probes (GA; no Preview field), egress through the VPC connector (all traffic,
+ * so vendor calls leave by the NAT's reserved IPs and Postgres reaches PgBouncer's internal load
+ * balancer), internal-only ingress (the API: internal + load balancer), CMEK, secrets by reference.
  */
 export class CloudRunService extends pulumi.ComponentResource {
     readonly service: gcp.cloudrunv2.Service;
@@ -121,9 +122,9 @@ export class CloudRunService extends pulumi.ComponentResource {
                             ],
                             // 24 × 5 s: two minutes for migrations check and pool warm-up before liveness acts.
                             startupProbe: probe(args.healthPath, 5, 24),
-                            // Liveness checks the process only (case study §27.5).
+                            // Liveness checks the process only (case study §27.5). No readiness probe: it is a
+                            // Preview field and the services are GA (capacity's adjust/cloud-run-readiness).
                             livenessProbe: probe(args.healthPath, 10, 3),
-                            readinessProbe: probe(`${args.healthPath}?ready=true`, 5, 2),
                         },
                     ],
                 },

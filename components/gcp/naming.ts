@@ -103,3 +103,86 @@ export function sundayTwoAmLocal(region: string): { day: number; hour: number } 
     }
     return { day, hour };
 }
+
+/**
+ * Three zones of every GCP region the residency table allows (Compute Engine's regions and zones
+ * list). Not every region has an `-a` zone (europe-west1, us-east1), so the letters are data.
+ */
+export const gcpZoneLetters: Readonly<Record<string, readonly string[]>> = {
+    "us-central1": ["a", "b", "c"], "us-east1": ["b", "c", "d"], "us-east4": ["a", "b", "c"], "us-east5": ["a", "b", "c"],
+    "us-south1": ["a", "b", "c"], "us-west1": ["a", "b", "c"], "us-west2": ["a", "b", "c"], "us-west3": ["a", "b", "c"],
+    "us-west4": ["a", "b", "c"],
+    "europe-west1": ["b", "c", "d"], "europe-west2": ["a", "b", "c"], "europe-west3": ["a", "b", "c"], "europe-west4": ["a", "b", "c"],
+    "europe-west6": ["a", "b", "c"], "europe-west8": ["a", "b", "c"], "europe-west9": ["a", "b", "c"], "europe-west10": ["a", "b", "c"],
+    "europe-west12": ["a", "b", "c"], "europe-central2": ["a", "b", "c"], "europe-north1": ["a", "b", "c"], "europe-north2": ["a", "b", "c"],
+    "europe-southwest1": ["a", "b", "c"],
+    "me-central1": ["a", "b", "c"], "me-central2": ["a", "b", "c"], "me-west1": ["a", "b", "c"],
+    "asia-south1": ["a", "b", "c"], "asia-south2": ["a", "b", "c"], "asia-southeast1": ["a", "b", "c"], "asia-southeast2": ["a", "b", "c"],
+    "asia-east1": ["a", "b", "c"], "asia-east2": ["a", "b", "c"], "asia-northeast1": ["a", "b", "c"], "asia-northeast2": ["a", "b", "c"],
+    "asia-northeast3": ["a", "b", "c"], "australia-southeast1": ["a", "b", "c"],
+};
+
+/** The zones a regional managed instance group spreads over. */
+export function regionZones(region: string): string[] {
+    const letters = gcpZoneLetters[region];
+    if (!letters) {
+        throw new Error(`no zone list for GCP region ${region}`);
+    }
+    return letters.map((l) => `${region}-${l}`);
+}
+
+/** Compute Engine resource names: RFC 1035, 1–63 characters. */
+export const computeNamePattern = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Longest instance template name prefix that keeps the provider's full-length unique suffix. */
+export const templatePrefixMaxLength = 37;
+/** A MIG appends `-xxxx` to its base instance name; instance names are at most 63 characters. */
+export const baseInstanceNameMaxLength = 58;
+
+export interface PgBouncerNames {
+    /** Instance template `namePrefix` (a new template per change, so the MIG can roll to it). */
+    readonly templatePrefix: string;
+    readonly mig: string;
+    readonly baseInstanceName: string;
+    readonly healthCheck: string;
+    readonly backend: string;
+    readonly address: string;
+    readonly forwardingRule: string;
+    readonly firewallClients: string;
+    readonly firewallHealth: string;
+}
+
+/**
+ * Physical names of a region's PgBouncer pieces, `{unit}-pgbouncer-{region}[-role]` (the document's
+ * `notification-pgbouncer-{region}`), each checked against the Compute Engine limits.
+ */
+export function pgbouncerNames(unit: string, region: string): PgBouncerNames {
+    const base = `${unit}-pgbouncer-${region}`;
+    // The full unit where it fits the prefix limit, else its first five letters (as service account ids do).
+    const copy = /-x\d+$/.exec(unit)?.[0] ?? "";
+    const prefixes = [`${unit}-pgb-${region}-`, `${unit.slice(0, 5)}${copy}-pgb-${region}-`];
+    const names: PgBouncerNames = {
+        templatePrefix: prefixes.find((p) => p.length <= templatePrefixMaxLength) ?? prefixes[0],
+        mig: base,
+        baseInstanceName: base,
+        healthCheck: `${base}-hc`,
+        backend: base,
+        address: `${base}-ip`,
+        forwardingRule: base,
+        firewallClients: `${base}-clients`,
+        firewallHealth: `${base}-health`,
+    };
+    const { templatePrefix, baseInstanceName, ...rest } = names;
+    if (templatePrefix.length > templatePrefixMaxLength || !/^[a-z][-a-z0-9]*-$/.test(templatePrefix)) {
+        throw new Error(`instance template prefix "${templatePrefix}" is not a lowercase prefix of at most ${templatePrefixMaxLength} characters`);
+    }
+    if (baseInstanceName.length > baseInstanceNameMaxLength || !computeNamePattern.test(baseInstanceName)) {
+        throw new Error(`base instance name "${baseInstanceName}" is longer than ${baseInstanceNameMaxLength} characters or not RFC 1035`);
+    }
+    for (const [role, n] of Object.entries(rest)) {
+        if (!computeNamePattern.test(n)) {
+            throw new Error(`PgBouncer ${role} name "${n}" is not RFC 1035 or longer than 63 characters`);
+        }
+    }
+    return names;
+}

@@ -25,7 +25,7 @@ export const cmekAgents = {
     redis: "redis.googleapis.com",
     run: "run.googleapis.com",
 } as const;
-export type CmekAgent = keyof typeof cmekAgents | "storage";
+export type CmekAgent = keyof typeof cmekAgents | "storage" | "compute";
 
 export interface ProjectArgs {
     readonly project: string;
@@ -35,8 +35,8 @@ export interface ProjectArgs {
 /**
  * The project-level pieces every region needs: the enabled APIs and the service agents that use the
  * CMEK keys. Agents are created with `ServiceIdentity` (they do not exist until first use, and a key
- * grant to a missing agent fails); Cloud Storage's agent exists with the project, so its email is the
- * deterministic one from the project number.
+ * grant to a missing agent fails); Cloud Storage's agent exists with the project and Compute Engine's
+ * with its API, so their emails are the deterministic ones from the project number.
  */
 export class ProjectServices extends pulumi.ComponentResource {
     readonly agentEmails: Readonly<Record<CmekAgent, pulumi.Output<string>>>;
@@ -55,6 +55,7 @@ export class ProjectServices extends pulumi.ComponentResource {
                     child,
                 ),
         );
+        const computeApi = this.apis[requiredApis.indexOf("compute.googleapis.com")];
         const project = gcp.organizations.getProjectOutput({ projectId: args.project }, { parent: this, provider: args.provider });
         this.projectNumber = project.apply((p) => p.number);
         const agent = (key: keyof typeof cmekAgents) =>
@@ -66,6 +67,9 @@ export class ProjectServices extends pulumi.ComponentResource {
             redis: agent("redis"),
             run: agent("run"),
             storage: pulumi.interpolate`service-${this.projectNumber}@gs-project-accounts.iam.gserviceaccount.com`,
+            // Compute Engine's agent (CMEK boot disks of the PgBouncer VMs) exists once the API is on:
+            // the email waits for the API so the key grant never names a missing agent.
+            compute: pulumi.all([this.projectNumber, computeApi.id]).apply(([n]) => `service-${n}@compute-system.iam.gserviceaccount.com`),
         };
         this.registerOutputs({ projectNumber: this.projectNumber, agentEmails: this.agentEmails });
     }

@@ -13,7 +13,7 @@ import { Redis, validateRedisProfile } from "./redis";
 import { RegionalNetwork } from "./network";
 import { secretIdOf, Secrets } from "./secrets";
 import { Subscriptions } from "./subscriptions";
-import { regionCidrs, sqlInstanceName, unitOf } from "./naming";
+import { pgbouncerNames, regionCidrs, regionZones, sqlInstanceName, unitOf } from "./naming";
 
 /** Environment variable a secret purpose is mounted as. */
 export function envNameOf(purpose: string): string {
@@ -99,6 +99,9 @@ export class RegionalPlatform extends pulumi.ComponentResource {
             cidrs = regionCidrs(args.index);
             if (args.role === "active") {
                 validateRegionalSettings(card, profile, instancesOf);
+                // PgBouncer's physical names and zones, before the network exists.
+                pgbouncerNames(unit, region);
+                regionZones(region);
             }
         } catch (e) {
             throw new pulumi.ResourceError(`${region}: ${(e as Error).message}`, this);
@@ -195,24 +198,27 @@ export class RegionalPlatform extends pulumi.ComponentResource {
             );
         }
 
-        const dbClients = card.roles.filter((r) => r.dbPoolPerInstance > 0).map((r) => identities.emails[r.name]);
         const pgbouncer = new PgBouncer(
             `${name}-pgbouncer`,
             {
-                serviceName: `${unit}-pgbouncer-${region}`,
+                unit,
+                project: args.project,
                 region,
                 image: args.pgbouncerImage,
                 settings: pgbouncerSettings(profile.pgbouncer, profile.sql),
-                instances: profile.pgbouncer.instances,
+                profile: profile.pgbouncer,
                 databaseHost: this.database.privateIp,
+                serverCaCerts: this.database.primary.serverCaCerts,
                 databaseName: unit.replace(/-/g, "_"),
                 databaseUser: appUser,
-                passwordSecret: secrets.names["db-app-password"],
+                passwordSecretId: secrets.ids["db-app-password"],
                 serviceAccountEmail: identities.emails["pgbouncer"],
-                connectorId: this.network.connectorId,
+                networkId: args.network.id,
+                subnetId: this.network.subnet.id,
+                // The services reach the VPC through the connector: its range is the only client range.
+                clientRanges: [cidrs.connector],
                 keyId: args.key.keyId,
-                invokers: dbClients,
-                deletionProtection: args.protect,
+                labels: args.labels,
                 provider: args.provider,
                 dependsOn: keyDeps,
             },
@@ -229,7 +235,17 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                 GCP_REGION: region,
                 ASSETS_BUCKET: args.bucketName,
                 ...(role.dbPoolPerInstance > 0
-                    ? { DATABASE_HOST: pgbouncer.uri, DATABASE_NAME: unit.replace(/-/g, "_"), DATABASE_USER: appUser, DATABASE_POOL_SIZE: String(role.dbPoolPerInstance) }
+                    ? {
+                          // PgBouncer's internal load balancer over TCP (egress ALL_TRAFFIC through the connector).
+                          DATABASE_HOST: pgbouncer.host,
+                          DATABASE_PORT: String(pgbouncer.port),
+                          // Connector → ILB → VM stays inside the VPC (Google encrypts VM-to-VM traffic); PgBouncer
+                          // offers no client TLS, its server hop to Cloud SQL is verify-ca (README: PgBouncer).
+                          DATABASE_SSLMODE: "disable",
+                          DATABASE_NAME: unit.replace(/-/g, "_"),
+                          DATABASE_USER: appUser,
+                          DATABASE_POOL_SIZE: String(role.dbPoolPerInstance),
+                      }
                     : {}),
                 ...(role.secrets.includes("redis-auth") ? { REDIS_HOST: this.redis.host, REDIS_READ_HOST: this.redis.readEndpoint, REDIS_TLS: "true" } : {}),
                 ...(role.featureFlag ? { FEATURE_GATE: role.featureFlag } : {}),

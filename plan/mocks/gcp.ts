@@ -99,7 +99,33 @@ export const gcpOutputs: Record<string, OutputFn> = {
             privateIpAddress: `10.80.${hash(region, 200)}.${2 + hash(name, 250)}`,
             publicIpAddress: "",
             serviceAccountEmailAddress: `p${ctx.gcpProjectNumber}-abcdef@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
+            // The instance's own server CA (PgBouncer verifies the server against it).
+            serverCaCerts: [
+                {
+                    cert: `-----BEGIN CERTIFICATE-----\nMOCKCA${hash(name, 1e9)}\n-----END CERTIFICATE-----\n`,
+                    commonName: `C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA,dnQualifier=${hash(name, 1e9)}`,
+                    sha1Fingerprint: String(hash(name, 1e9)),
+                },
+            ],
         };
+    },
+    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": (args, ctx) => {
+        const name = str(inputsOf(args).name, args.name);
+        const base = `https://www.googleapis.com/compute/v1/projects/${ctx.gcpProject}/regions/${regionOf(args, ctx)}`;
+        return { id: `projects/${ctx.gcpProject}/regions/${regionOf(args, ctx)}/instanceGroupManagers/${name}`, instanceGroup: `${base}/instanceGroups/${name}`, selfLink: `${base}/instanceGroupManagers/${name}` };
+    },
+    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": (args, ctx) => {
+        const name = `${str(inputsOf(args).namePrefix, args.name)}20261203000000000000000001`;
+        const path = `projects/${ctx.gcpProject}/regions/${regionOf(args, ctx)}/instanceTemplates/${name}`;
+        return { id: path, name, selfLink: `https://www.googleapis.com/compute/v1/${path}` };
+    },
+    "gcp:compute/regionHealthCheck:RegionHealthCheck": (args, ctx) => {
+        const path = `projects/${ctx.gcpProject}/regions/${regionOf(args, ctx)}/healthChecks/${str(inputsOf(args).name, args.name)}`;
+        return { id: path, selfLink: `https://www.googleapis.com/compute/v1/${path}` };
+    },
+    "gcp:compute/regionBackendService:RegionBackendService": (args, ctx) => {
+        const path = `projects/${ctx.gcpProject}/regions/${regionOf(args, ctx)}/backendServices/${str(inputsOf(args).name, args.name)}`;
+        return { id: path, selfLink: `https://www.googleapis.com/compute/v1/${path}` };
     },
     "gcp:redis/instance:Instance": (args, ctx) => {
         const name = str(inputsOf(args).name, args.name);

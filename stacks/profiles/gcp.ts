@@ -33,6 +33,10 @@ export interface GcpProfile {
         readonly maxClientConnections: number;
         /** Server connections each instance opens to Cloud SQL (`default_pool_size`). */
         readonly serverPoolPerInstance: number;
+        /** Machine type of the PgBouncer VMs (single-threaded: one busy core, memory per connection is kB). */
+        readonly machineType: string;
+        /** Open-file limit given to the PgBouncer container (`--ulimit nofile`): one per client and server socket. */
+        readonly fileDescriptorLimit: number;
     };
     readonly redis: {
         readonly tier: "BASIC" | "STANDARD_HA";
@@ -68,7 +72,7 @@ export const gcpProfiles: Readonly<Record<Environment, GcpProfile>> = {
             pitrDays: 7,
             retainedBackups: 7,
         },
-        pgbouncer: { instances: 1, maxClientConnections: 800, serverPoolPerInstance: 100 },
+        pgbouncer: { instances: 1, maxClientConnections: 800, serverPoolPerInstance: 100, machineType: "e2-small", fileDescriptorLimit: 4096 },
         redis: { tier: "BASIC", memoryGb: 1, documentedMemoryMb: 256, readReplicas: 0 },
         connector: { minInstances: 2, maxInstances: 3, machineType: "e2-micro" },
         nat: { ipsPerRegion: 1, minPortsPerVm: 2048 },
@@ -87,7 +91,7 @@ export const gcpProfiles: Readonly<Record<Environment, GcpProfile>> = {
             pitrDays: 7,
             retainedBackups: 7,
         },
-        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 150 },
+        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 150, machineType: "e2-standard-2", fileDescriptorLimit: 4096 },
         redis: { tier: "STANDARD_HA", memoryGb: 1, documentedMemoryMb: 1024, readReplicas: 0 },
         connector: { minInstances: 2, maxInstances: 5, machineType: "e2-standard-4" },
         nat: { ipsPerRegion: 1, minPortsPerVm: 2048 },
@@ -106,7 +110,7 @@ export const gcpProfiles: Readonly<Record<Environment, GcpProfile>> = {
             pitrDays: 7,
             retainedBackups: 14,
         },
-        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 250 },
+        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 250, machineType: "e2-standard-2", fileDescriptorLimit: 4096 },
         redis: { tier: "STANDARD_HA", memoryGb: 6, documentedMemoryMb: 6144, readReplicas: 2 },
         connector: { minInstances: 2, maxInstances: 10, machineType: "e2-standard-4" },
         nat: { ipsPerRegion: 1, minPortsPerVm: 2048 },

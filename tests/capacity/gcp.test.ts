@@ -1,4 +1,4 @@
-import { gcpCapacityFindings, natPortsPerIp } from "../../capacity/gcp";
+import { gcpCapacityFindings, natPortsPerIp, pgbouncerClientFinding, pgbouncerVmFinding } from "../../capacity/gcp";
 import { Finding } from "../../capacity/findings";
 import { catalog } from "../../catalog";
 import { notificationService } from "../../catalog/notification";
@@ -7,6 +7,7 @@ import { readStackFile } from "../../plan/engine";
 import { parseStackConfig } from "../../stacks/config";
 import { deployContext } from "../../stacks/context";
 import { catalogRequirements } from "../../stacks/load";
+import { gcpProfiles } from "../../stacks/profiles/gcp";
 
 /** seed 001 §7 targets and the adjustments, computed from the catalog and the GCP profiles. */
 
@@ -31,9 +32,10 @@ function withRoles(change: (role: CloudRunServiceCard["roles"][number]) => Cloud
 }
 
 describe("PgBouncer's 800 client connections", () => {
-    it("holds in prod with one connection per instance: 654 of 800, margin 146", () => {
+    it("holds in prod with one connection per instance: 654 of 800 (max_client_conn 400 × 2 VMs), margin 146", () => {
         const f = single(findingsFor("prod-eu"), "capacity/gcp-pgbouncer-clients");
         expect(f.severity).toBe("info");
+        expect(f.message).toContain("max_client_conn 400 × 2 VM(s) = 800 (document: 800)");
         expect(f.message).toContain("connection demand 654 of budget 800 (margin 146)");
         expect(f.message).toContain("notification-service/api 200");
         // Tight: a second connection on the API alone breaks it.
@@ -50,6 +52,26 @@ describe("PgBouncer's 800 client connections", () => {
         expect(f).toMatchObject({ severity: "info", resource: "notification-pgbouncer" });
         expect(f.message).toContain("server pool 2 × 250 = 500 vs db-custom-8-32768 max_connections 600 − 50 reserved = 550 (margin 50)");
         expect(single(findingsFor("dev"), "capacity/gcp-pgbouncer-server").message).toContain("1 × 100 = 100 vs db-custom-2-8192 max_connections 400");
+    });
+});
+
+describe("PgBouncer VMs", () => {
+    const ctxOf = (stack: string) => deployContext(parseStackConfig(stack, readStackFile(stack), catalogRequirements(catalog)), catalog);
+    it("fails when the client limit does not split evenly and the VMs accept fewer than the document's 800", () => {
+        const three = { ...gcpProfiles.prod, pgbouncer: { ...gcpProfiles.prod.pgbouncer, instances: 3 } };
+        const f = pgbouncerClientFinding(ctxOf("prod-eu"), notificationService, three);
+        expect(f.severity).toBe("mandatory");
+        expect(f.message).toContain("max_client_conn 266 × 3 VM(s) = 798 (document: 800, not reached)");
+        expect(pgbouncerClientFinding(ctxOf("prod-eu"), notificationService, gcpProfiles.prod).severity).toBe("info");
+    });
+    it("fits each VM's sockets (clients + server pool) in its open-file limit, once per active region", () => {
+        const fs = pgbouncerVmFinding(ctxOf("prod-us"), notificationService, gcpProfiles.prod);
+        expect(fs.map((f) => [f.resource, f.severity])).toEqual([["notification-pgbouncer-us-east4", "info"]]);
+        expect(fs[0].message).toContain("max_client_conn 400 + default_pool_size 250 + 32 = 682 descriptors vs nofile 4096");
+        const tight = { ...gcpProfiles.prod, pgbouncer: { ...gcpProfiles.prod.pgbouncer, fileDescriptorLimit: 512 } };
+        const bad = pgbouncerVmFinding(ctxOf("prod-us"), notificationService, tight);
+        expect(bad.map((f) => f.severity)).toEqual(["mandatory"]);
+        expect(bad[0].message).toContain("(margin -170)");
     });
 });
 
@@ -91,7 +113,9 @@ describe("Cloud NAT ports", () => {
         expect(fs.map((f) => f.resource)).toEqual(["melmastoon-nat-europe-west1", "melmastoon-nat-europe-west4"]);
         expect(fs[0].severity).toBe("info");
         expect(fs[0].message).toContain("vendor connections 14200 over 10 connector VMs = 1420 per VM vs 2048 ports per VM");
-        expect(fs[0].message).toContain(`1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 44032); IPs needed per region: 1`);
+        // Active region: 10 connector VMs + 2 PgBouncer VMs + a 3-VM rollout surge; the DR region has connector VMs only.
+        expect(fs[0].message).toContain(`(10 connector + 5 PgBouncer VMs) × 2048 = 30720 ports vs 1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 33792); IPs needed per region: 1`);
+        expect(fs[1].message).toContain(`(10 connector + 0 PgBouncer VMs) × 2048 = 20480 ports vs 1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 44032)`);
     });
     it("fails and names the IP count when vendor-bound concurrency outgrows the ports", () => {
         const cards = withRoles((r) => (r.vendorEgress ? { ...r, concurrency: 500 } : r));
@@ -125,10 +149,15 @@ describe("adjustments (info findings for the README)", () => {
         expect(single(findingsFor("prod-me"), "adjust/bucket-dual-region").message).toContain("me-central1 + me-central2 is not one");
         expect(only(findingsFor("prod-eu"), "adjust/bucket-dual-region")).toEqual([]);
     });
-    it("reports the half-hour maintenance window of asia-south1 and the PgBouncer transport caveat", () => {
+    it("reports the half-hour maintenance window of asia-south1 and the readiness probes the GA services leave out", () => {
         expect(single(findingsFor("dev"), "adjust/maintenance-window").message).toContain("day 6 21:00 UTC");
         expect(only(findingsFor("prod-eu"), "adjust/maintenance-window")).toEqual([]);
-        expect(single(findingsFor("prod-eu"), "adjust/pgbouncer-on-cloud-run").severity).toBe("advisory");
+        const readiness = single(findingsFor("prod-eu"), "adjust/cloud-run-readiness");
+        expect(readiness.severity).toBe("info");
+        expect(readiness.message).toContain("/api/v1/internal/health?ready=true");
+        expect(readiness.message).toContain("Preview");
+        // PgBouncer is no longer on Cloud Run: the transport caveat is gone.
+        expect(only(findingsFor("prod-eu"), "adjust/pgbouncer-on-cloud-run")).toEqual([]);
     });
     it("emits no mandatory finding for any stack as configured", () => {
         for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {

@@ -71,14 +71,14 @@ describe("prod-eu: one regional platform per region, one edge", () => {
         }
     });
 
-    it("keys every region with notification-data-{region}, 90-day rotation, protected, and grants the six service agents", async () => {
+    it("keys every region with notification-data-{region}, 90-day rotation, protected, and grants the seven service agents", async () => {
         const { run } = await planOf("prod-eu");
         for (const region of ["europe-west1", "europe-west4"]) {
             const key = one(run, T.key, `notification-kms-${region}-key`);
             expect(props(key)).toMatchObject({ name: `notification-data-${region}`, rotationPeriod: "7776000s" });
             expect(key.protect).toBe(true);
             const members = a(props(one(run, T.keyBinding, `notification-kms-${region}-encrypters`)).members).map(String);
-            for (const agent of ["gcp-sa-cloud-sql", "gcp-sa-pubsub", "gcp-sa-secretmanager", "cloud-redis", "serverless-robot-prod", "gs-project-accounts"]) {
+            for (const agent of ["gcp-sa-cloud-sql", "gcp-sa-pubsub", "gcp-sa-secretmanager", "cloud-redis", "serverless-robot-prod", "gs-project-accounts", "compute-system"]) {
                 expect(members.some((m) => m.includes(`@${agent}.iam.gserviceaccount.com`))).toBe(true);
             }
         }
@@ -213,10 +213,12 @@ describe("prod-eu: one regional platform per region, one edge", () => {
     it("deploys the 13 services and PgBouncer in the active region only, each with its own service account", async () => {
         const { run } = await planOf("prod-eu");
         const services = byType(run, T.run);
-        expect(services).toHaveLength(14);
+        expect(services).toHaveLength(13);
         expect(services.every((s) => props(s).location === "europe-west1")).toBe(true);
         const accounts = services.map((s) => String(o(props(s).template).serviceAccount));
-        expect(new Set(accounts).size).toBe(14);
+        expect(new Set(accounts).size).toBe(13);
+        const pgbouncer = byType(run, "learning-platform:gcp:PgBouncer").map((r) => r.name);
+        expect(pgbouncer).toEqual(["notification-europe-west1-pgbouncer"]);
         expect(props(byType(run, T.account).find((x) => props(x).accountId === "notif-webhook-correlator") as RegisteredResource).accountId).toBe("notif-webhook-correlator");
         expect(childrenOf(run, "notification-europe-west4").map((r) => r.type)).toEqual(["learning-platform:gcp:RegionalNetwork"]);
     });
@@ -234,7 +236,9 @@ describe("prod-eu: one regional platform per region, one edge", () => {
         expect(String(c.image)).toMatch(/notification-service@sha256:[a-f0-9]{64}$/);
         expect(o(c.resources).startupCpuBoost).toBe(true);
         expect(o(o(c.livenessProbe).httpGet).path).toBe("/api/v1/internal/health");
-        expect(o(o(c.readinessProbe).httpGet).path).toBe("/api/v1/internal/health?ready=true");
+        // Readiness probes are Preview on Cloud Run; the service is GA (adjust/cloud-run-readiness).
+        expect(c.readinessProbe).toBeUndefined();
+        expect(o(o(c.startupProbe).httpGet).path).toBe("/api/v1/internal/health");
         const secretEnvs = a(c.envs).map(o).filter((e) => e.valueSource !== undefined);
         expect(secretEnvs.map((e) => e.name)).toContain("HMAC_SIGNING_KEY");
         expect(a(c.envs).map(o).every((e) => e.value === undefined || !String(e.name).includes("PASSWORD"))).toBe(true);
@@ -269,13 +273,15 @@ describe("prod-eu: one regional platform per region, one edge", () => {
         }
     });
 
-    it("runs PgBouncer in transaction mode, 2 × 400 clients, a server pool inside max_connections", async () => {
+    it("runs PgBouncer in transaction mode, 2 × 400 clients (the document's 800), a server pool inside max_connections", async () => {
         const { run } = await planOf("prod-eu");
-        const pgb = runNamed(byType(run, T.run), "notification-pgbouncer-europe-west1");
-        const env = Object.fromEntries(a(container(pgb).envs).map(o).filter((e) => e.value !== undefined).map((e) => [String(e.name), String(e.value)]));
-        expect(env).toMatchObject({ POOL_MODE: "transaction", MAX_CLIENT_CONN: "400", DEFAULT_POOL_SIZE: "250" });
-        expect(o(o(pgb.template).scaling)).toEqual({ minInstanceCount: 2, maxInstanceCount: 2 });
-        expect(String(container(pgb).image)).toMatch(/pgbouncer@sha256:/);
+        const mig = props(one(run, "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "notification-europe-west1-pgbouncer-mig"));
+        const ud = String(o(props(one(run, "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", "notification-europe-west1-pgbouncer-template")).metadata)["user-data"]);
+        expect(mig.targetSize).toBe(2);
+        expect(ud).toContain("pool_mode = transaction");
+        expect(ud).toContain("max_client_conn = 400");
+        expect(ud).toContain("default_pool_size = 250");
+        expect(ud).toMatch(/europe-docker\.pkg\.dev\/melmastoon-prod-eu\/mirror\/pgbouncer@sha256:/);
     });
 
     it("fronts the API with the global ALB: TLS 1.2 RESTRICTED, WAF, per-vendor caps and a 451 residency route", async () => {
@@ -330,7 +336,8 @@ describe("environment differences", () => {
         expect(byType(run, T.sql)).toHaveLength(1);
         expect(props(byType(run, T.redis)[0])).toMatchObject({ tier: "BASIC", memorySizeGb: 1 });
         expect(props(byType(run, T.redis)[0]).readReplicasMode).toBeUndefined();
-        const services = byType(run, T.run).filter((s) => !String(props(s).name).includes("pgbouncer"));
+        const services = byType(run, T.run);
+        expect(services).toHaveLength(13);
         for (const s of services) {
             const min = o(o(props(s).template).scaling).minInstanceCount;
             expect([props(s).name, min]).toEqual([props(s).name, props(s).name === "notification-api" ? 1 : 0]);

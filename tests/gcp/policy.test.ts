@@ -3,7 +3,10 @@ import { RegisteredResource } from "../../plan/engine";
 import {
     gcpBucketAccess,
     gcpCloudRunIngress,
+    gcpCloudRunLaunchStage,
     gcpCloudRunNotPublic,
+    cloudRunPreviewFields,
+    declaredLaunchStage,
     gcpCmek,
     gcpKmsRotation,
     gcpMemorystoreTlsAuth,
@@ -172,6 +175,49 @@ describe("Cloud Run exposure", () => {
         ]);
         expect(rules(await check(gcpCloudRunIngress, [mutated(worker, (p) => delete p.ingress)]))).toEqual(["gcp-cloud-run-ingress"]);
         expect(rules(await check(gcpCloudRunIngress, [mutated(worker, (p) => (p.invokerIamDisabled = true))]))).toEqual(["gcp-cloud-run-ingress"]);
+    });
+});
+
+describe("gcp-cloud-run-launch-stage", () => {
+    const RUN = "gcp:cloudrunv2/service:Service";
+    const probe = { httpGet: { path: "/health?ready=true", port: 8080 }, periodSeconds: 5 };
+    const svc = (launchStage: string | undefined, template: P) => fixture(RUN, { name: "svc", location: "europe-west1", ...(launchStage ? { launchStage } : {}), template }, { name: "svc" });
+
+    it("passes every planned service of every stack (GA, no Preview field)", async () => {
+        for (const stack of ["dev", "prod-us"]) {
+            const { run } = await planOf(stack);
+            expect(run.error).toBeNull();
+            const services = byType(run, RUN);
+            expect(services.length).toBeGreaterThan(0);
+            expect(await check(gcpCloudRunLaunchStage, services)).toEqual([]);
+        }
+    });
+    it("fails a GA service with a readiness probe, naming the field, the stage and the source", async () => {
+        const f = await check(gcpCloudRunLaunchStage, [svc("GA", { containers: [{ image: "i", readinessProbe: probe }] })]);
+        expect(f.map((x) => [x.ruleId, x.severity])).toEqual([["gcp-cloud-run-launch-stage", "mandatory"]]);
+        expect(f[0].message).toContain("declares launch stage GA but sets template.containers[0].readinessProbe, which needs BETA");
+        expect(f[0].message).toContain("run/docs/configuring/healthchecks");
+    });
+    it("treats an absent launch stage as GA (the API's default) and checks the Beta scaling targets", async () => {
+        expect(declaredLaunchStage(undefined)).toBe("GA");
+        expect(declaredLaunchStage("LAUNCH_STAGE_UNSPECIFIED")).toBe("GA");
+        const f = await check(gcpCloudRunLaunchStage, [svc(undefined, { scaling: { cpuUtilization: 0.7, concurrencyUtilization: 0.6 }, containers: [{ image: "i" }] })]);
+        expect(f.map((x) => x.message.split(", which")[0])).toEqual([
+            'Cloud Run "svc" declares launch stage GA but sets template.scaling.cpuUtilization',
+            'Cloud Run "svc" declares launch stage GA but sets template.scaling.concurrencyUtilization',
+        ]);
+    });
+    it("passes the same fields under launch stage BETA (or ALPHA), and a GA service without them", async () => {
+        const beta = { scaling: { cpuUtilization: 0.7 }, containers: [{ image: "i", readinessProbe: probe }] };
+        expect(await check(gcpCloudRunLaunchStage, [svc("BETA", beta), svc("ALPHA", beta)])).toEqual([]);
+        expect(await check(gcpCloudRunLaunchStage, [svc("GA", { scaling: { minInstanceCount: 1, maxInstanceCount: 4 }, containers: [{ image: "i", livenessProbe: probe, startupProbe: probe }] })])).toEqual([]);
+        expect(await check(gcpCloudRunLaunchStage, [fixture("gcp:cloudrunv2/job:Job", { launchStage: "GA", template: { template: { containers: [{ image: "i" }] } } })])).toEqual([]);
+    });
+    it("lists every Preview field with its stage and a source", () => {
+        expect(cloudRunPreviewFields.map((f) => f.field)).toEqual(expect.arrayContaining(["template.containers[].readinessProbe", "template.scaling.cpuUtilization"]));
+        for (const f of cloudRunPreviewFields) {
+            expect({ field: f.field, stage: f.stage, sourced: f.source.length > 10 }).toEqual({ field: f.field, stage: "BETA", sourced: true });
+        }
     });
 });
 
