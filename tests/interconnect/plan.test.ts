@@ -1,4 +1,6 @@
 import { catalog } from "../../catalog";
+import { assignmentService } from "../../catalog/assignment";
+import { crossCloudConfig } from "../../components/k8s/service-workload";
 import { gcpAddressBlocks, internalHostOf, regionCidrs } from "../../components/gcp/naming";
 import {
     InterconnectInput,
@@ -190,5 +192,21 @@ describe("the plan", () => {
         const crossZone = { ...base, gcp: { ...base.gcp, regions: [{ region: "us-east4", role: "active" as const }] } };
         expect(() => planStackInterconnect(ctx(crossZone))).toThrow(/cannot pair with gcp us-east4/);
         expect(interconnectInput(ctx(base)).dependencies.map((d) => d.caller).sort()).toEqual(["assignment-service", "progress-service"]);
+    });
+});
+
+describe("the workload's side (components/k8s/service-workload.ts crossCloudConfig)", () => {
+    const endpoint = { service: "notification-service", host: "notification-internal.eu.example.com", url: "http://notification-internal.eu.example.com", port: 80, cidrs: ["10.64.0.0/22"] };
+    it("passes: the URL goes to the dependency's config key", () => {
+        expect(crossCloudConfig(assignmentService, { "notification-service": endpoint })).toEqual({
+            config: { NOTIFICATION_SERVICE_URL: "http://notification-internal.eu.example.com" },
+            missing: [],
+        });
+    });
+    it("fails: a cross-cloud dependency with no path in the stack, or on another port than the path carries", () => {
+        expect(crossCloudConfig(assignmentService, {}).missing).toEqual(["notification-service (gcp) has no cross-cloud path in this stack"]);
+        expect(crossCloudConfig(assignmentService, { "notification-service": { ...endpoint, port: 443 } }).missing).toEqual([
+            "notification-service: the card calls port 80, the path carries 443",
+        ]);
     });
 });

@@ -160,3 +160,14 @@ describe("prod-eu: EU traffic never leaves EU regions", () => {
         expect(vpn.filter((r) => !/^(eu-|europe-)/.test(String(r.region))).map((r) => r.name)).toEqual([]);
     });
 });
+
+describe("dev (residency global): the one AWS region pairs with the one active GCP region across zones", () => {
+    it("us-west-2 ↔ asia-south1, four tunnels, the URL on the dev domain", async () => {
+        const run = (await planOf("dev")).run;
+        expect(run.error).toBeNull();
+        expect(byType(run, "learning-platform:interconnect:CrossCloudVpn").map((r) => r.name)).toEqual(["vpn-us-west-2"]);
+        expect(byType(run, vpnTypes.haGateway).map((r) => r.region)).toEqual(["asia-south1"]);
+        expect(of(run, vpnTypes.tunnel, "us-west-2")).toHaveLength(4);
+        expect(of(run, vpnTypes.connection, "us-west-2").map((c) => c.props.staticRoutesOnly)).toEqual([false, false]);
+    });
+});
