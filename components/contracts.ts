@@ -58,6 +58,23 @@ export interface ClusterServices {
     readonly vpcCidr: string;
 }
 
+/**
+ * A service on the other cloud as its EKS clients see it (a card's `cross-cloud` dependency): the
+ * private name that resolves from the pods (Route 53 private zone → the GCP internal load balancer),
+ * and the address ranges and port the NetworkPolicy admits (components/interconnect).
+ */
+export interface CrossCloudEndpoint {
+    /** The dependency's service, e.g. `notification-service`. */
+    readonly service: string;
+    /** Private host, e.g. `notification-internal.<domain>`. */
+    readonly host: string;
+    /** What the pods get under the dependency's `configKey`, e.g. `http://notification-internal.<domain>`. */
+    readonly url: string;
+    readonly port: number;
+    /** The GCP ranges the name resolves into (the active regions' subnets, where the internal load balancers listen). */
+    readonly cidrs: readonly string[];
+}
+
 /** Everything a ServiceWorkload needs from the region it runs in. */
 export interface RegionalPlatformHandle {
     readonly region: string;

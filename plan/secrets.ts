@@ -12,7 +12,9 @@ export const sensitiveInputs: Readonly<Record<string, readonly string[]>> = {
     "aws:elasticache/replicationGroup:ReplicationGroup": ["authToken"],
     "aws:secretsmanager/secretVersion:SecretVersion": ["secretString", "secretBinary"],
     "aws:ssm/parameter:Parameter": ["value"],
+    "aws:ec2/vpnConnection:VpnConnection": ["tunnel1PresharedKey", "tunnel2PresharedKey"],
     "gcp:sql/user:User": ["password"],
+    "gcp:compute/vPNTunnel:VPNTunnel": ["sharedSecret"],
     "gcp:secretmanager/secretVersion:SecretVersion": ["secretData"],
     "kubernetes:core/v1:Secret": ["data", "stringData"],
 };

@@ -3,9 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { k8sServices } from "../catalog";
 import { AwsRegionalPlatform, GlobalDatabaseRef } from "../components/aws/platform";
+import { CrossCloudEndpoint } from "../components/contracts";
 import { ServiceWorkload } from "../components/k8s/service-workload";
 import { standardTags } from "../components/shared/tags";
 import { DeployContext } from "./context";
+import { AwsRegionHandle } from "./interconnect";
 import { awsProfiles, vpcCidrFor } from "./profiles/aws";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
@@ -59,9 +61,13 @@ export function validateAwsContext(ctx: DeployContext): string[] {
 /**
  * Per AWS region: provider, regional platform, then each EKS service's workload on it. A stack with
  * a passive region makes the first active region's databases Aurora global primaries and the
- * passive region's their secondaries.
+ * passive region's their secondaries. `crossCloud`: the stack's services on GCP (stacks/interconnect.ts),
+ * for the workloads' config and egress; the returned `regions` feed the cross-cloud VPN.
  */
-export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>> } {
+export function deployAws(
+    ctx: DeployContext,
+    crossCloud: Readonly<Record<string, CrossCloudEndpoint>> = {},
+): { outputs: Record<string, pulumi.Input<unknown>>; regions: Record<string, AwsRegionHandle> } {
     const problems = validateAwsContext(ctx);
     if (problems.length > 0) {
         throw new Error(`AWS configuration of stack ${ctx.config.stack}:\n  - ${problems.join("\n  - ")}`);
@@ -74,6 +80,7 @@ export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.
     const primary = regionOrder(ctx)[0].region;
     let globals: Record<string, GlobalDatabaseRef> | undefined;
     const outputs: Record<string, pulumi.Input<unknown>> = {};
+    const regions: Record<string, AwsRegionHandle> = {};
     const randomProvider = new random.Provider("random-aws", {});
 
     for (const r of regionOrder(ctx)) {
@@ -108,7 +115,7 @@ export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.
         for (const card of cards) {
             new ServiceWorkload(
                 `${card.service}-${r.region}`,
-                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle },
+                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle, crossCloud },
                 { provider: platform.handle.k8sProvider, dependsOn: [...platform.handle.crdsReady] },
             );
         }
@@ -122,6 +129,7 @@ export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.
             nodeGroups: platform.nodeGroupSizes,
             secretsPendingValues: platform.secretsPendingValues,
         };
+        regions[r.region] = { provider, vpcId: platform.network.vpcId, privateRouteTableIds: platform.network.privateRouteTableIds };
     }
-    return { outputs };
+    return { outputs, regions };
 }

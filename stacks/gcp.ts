@@ -9,7 +9,7 @@ import { isBackground } from "../components/gcp/cloudrun";
 import { Edge } from "../components/gcp/edge";
 import { Identities } from "../components/gcp/identities";
 import { CmekKey } from "../components/gcp/kms";
-import { bucketName, dualRegionLocation, unitOf } from "../components/gcp/naming";
+import { bucketName, dualRegionLocation, internalHostOf, unitOf } from "../components/gcp/naming";
 import { Network } from "../components/gcp/network";
 import { ProjectServices } from "../components/gcp/project";
 import { PubSub } from "../components/gcp/pubsub";
@@ -18,6 +18,7 @@ import { Secrets } from "../components/gcp/secrets";
 import { NotificationBucket } from "../components/gcp/storage";
 import { standardLabels } from "../components/shared/tags";
 import { DeployContext } from "./context";
+import { GcpHandle } from "./interconnect";
 import { GcpProfile, gcpProfiles } from "./profiles/gcp";
 
 /** One explicit GCP provider per region: the stack's project, default labels (incl. residency). */
@@ -55,7 +56,7 @@ interface StackShared {
     readonly network: Network;
 }
 
-function deployCard(card: CloudRunServiceCard, s: StackShared): Record<string, pulumi.Input<unknown>> {
+function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Record<string, pulumi.Input<unknown>>; internalIps: Readonly<Record<string, pulumi.Output<string>>> } {
     const { ctx, profile, providers, project, network } = s;
     const { config } = ctx;
     const env = config.environment;
@@ -188,7 +189,7 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): Record<string, p
         unit,
         environment: env,
         publicHost: `notify.${config.domain}`,
-        internalHost: `${unit}-internal.${config.domain}`,
+        internalHost: internalHostOf(card.service, config.domain),
         regions: active.map((r) => {
             const p = platforms[r.region];
             const proxyOnly = p.network.proxyOnly;
@@ -203,20 +204,22 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): Record<string, p
         provider: s.global,
     });
 
-    return {
+    const outputs = {
         regions: Object.fromEntries(regions.map((r) => [r.region, { role: r.role, egressIps: platforms[r.region].egressIps }])),
         publicIp: edge.publicIp,
         publicNameServers: edge.publicNameServers,
         bucket: bucket.bucketName,
     };
+    return { outputs, internalIps: edge.internalIps };
 }
 
 /**
  * The GCP side of the program: per stack, the project's APIs and service agents, the VPC, a budget;
  * per Cloud Run service of the catalog, its keys, secrets, identities, topics, bucket, one
- * RegionalPlatform per region and the global edge.
+ * RegionalPlatform per region and the global edge. `interconnect` (absent without Cloud Run services):
+ * the VPC, providers and internal load balancer addresses the cross-cloud VPN needs.
  */
-export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>> } {
+export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>>; interconnect?: GcpHandle } {
     const { config } = ctx;
     const cards = cloudRunServices(ctx.catalog);
     const profile = gcpProfiles[config.environment];
@@ -241,8 +244,11 @@ export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.
         provider: global,
     });
     const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network };
+    const internalIps: Record<string, Readonly<Record<string, pulumi.Output<string>>>> = {};
     for (const card of cards) {
-        outputs[card.service] = deployCard(card, shared);
+        const deployed = deployCard(card, shared);
+        outputs[card.service] = deployed.outputs;
+        internalIps[card.service] = deployed.internalIps;
     }
-    return { outputs };
+    return { outputs, interconnect: { networkId: network.networkId, providers, internalIps } };
 }

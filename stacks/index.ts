@@ -4,6 +4,7 @@ import { activeCatalog } from "../catalog/synthetic";
 import { deployAws } from "./aws";
 import { deployContext } from "./context";
 import { deployGcp } from "./gcp";
+import { deployInterconnect, planStackInterconnect } from "./interconnect";
 import { loadStackConfig } from "./load";
 
 /**
@@ -28,13 +29,18 @@ export async function main(): Promise<Record<string, unknown>> {
         }
     }
 
-    const aws = deployAws(ctx);
+    // Cross-cloud path (HA VPN, private DNS, egress rules): planned and validated before any resource,
+    // built once both clouds' platforms exist.
+    const interconnect = planStackInterconnect(ctx);
+    const aws = deployAws(ctx, interconnect.endpoints);
     const gcp = deployGcp(ctx);
+    const vpn = deployInterconnect(ctx, interconnect, aws.regions, gcp.interconnect);
     return {
         environment: ctx.config.environment,
         residency: ctx.config.residency,
         protectedState: ctx.profile.protectState,
         aws: aws.outputs,
         gcp: gcp.outputs,
+        interconnect: vpn,
     };
 }

@@ -50,6 +50,8 @@ export class Network extends pulumi.ComponentResource {
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
     readonly isolatedSubnetIds: pulumi.Output<string>[];
+    /** Route tables of the private (node, pod) subnets: the cross-cloud VPN propagates its routes into these. */
+    readonly privateRouteTableIds: pulumi.Output<string>[];
     readonly zones: pulumi.Output<string[]>;
     /** S3's address ranges in the region (the gateway endpoint's prefix list): NetworkPolicies name them. */
     readonly s3Cidrs: pulumi.Output<string[]>;
@@ -203,6 +205,7 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.isolatedSubnetIds = isolatedSubnets.map((s) => s.id);
+        this.privateRouteTableIds = privateRts.map((r) => r.id);
         this.registerOutputs({ vpcId: this.vpcId, cidr: this.cidr, privateSubnetIds: this.privateSubnetIds });
     }
 }

@@ -96,6 +96,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
     readonly nodeGroupSizes: Readonly<Record<NodePool, NodeGroupSize>>;
     /** Secret keys created without a value (no source here): operations sets them. */
     readonly secretsPendingValues: Readonly<Record<string, readonly string[]>>;
+    /** The region's VPC, for the cross-cloud VPN (components/interconnect). */
+    readonly network: { readonly vpcId: pulumi.Output<string>; readonly cidr: string; readonly privateRouteTableIds: readonly pulumi.Output<string>[] };
 
     constructor(name: string, args: AwsRegionalPlatformArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
         super("learning-platform:aws:RegionalPlatform", name, {}, opts);
@@ -117,6 +119,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             { region: args.region, cidr: args.vpcCidr, natGateways: ap.natGateways, clusterName, logsKeyArn: kms.arns.logs, logRetentionDays: profile.logRetentionDays },
             p,
         );
+
+        this.network = { vpcId: net.vpcId, cidr: net.cidr, privateRouteTableIds: net.privateRouteTableIds };
 
         const sizes = Object.fromEntries(nodePools.map((pool) => [pool, nodeGroupSize(pool, args.cards, args.replicas, ap)])) as Record<NodePool, NodeGroupSize>;
         this.nodeGroupSizes = sizes;

@@ -74,6 +74,17 @@ export function regionCidrs(index: number): { subnet: string; connector: string;
 /** Private Service Access range for Cloud SQL and Memorystore, shared by all regions. */
 export const privateServiceRange = { address: "10.80.0.0", prefixLength: 16 };
 
+/**
+ * The /16s the GCP address plan draws from (subnets, connectors, proxy-only subnets, Private Service
+ * Access). The AWS VPC ranges stay out of them: the two clouds are joined by HA VPN.
+ */
+export const gcpAddressBlocks = ["10.64.0.0/16", "10.65.0.0/16", "10.66.0.0/16", `${privateServiceRange.address}/${privateServiceRange.prefixLength}`] as const;
+
+/** Private host mesh callers use for a Cloud Run service (`notification-service` → `notification-internal.{domain}`). */
+export function internalHostOf(service: string, domain: string): string {
+    return `${unitOf(service)}-internal.${domain}`;
+}
+
 /** UTC offsets (standard time) of the regions the platform uses: Cloud SQL windows are in UTC. */
 export const utcOffsetHours: Readonly<Record<string, number>> = {
     "asia-south1": 5.5, "asia-south2": 5.5, "asia-southeast1": 8, "asia-southeast2": 7, "asia-east1": 8, "asia-east2": 8,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { K8sServiceCard } from "../../catalog/types";
-import { ClusterServices } from "../contracts";
+import { ClusterServices, CrossCloudEndpoint } from "../contracts";
 import { httpPort, metricsPort } from "./pod";
 import { roleSelector, serviceSelector, shortName } from "./naming";
 
@@ -28,9 +28,10 @@ export interface NamedPolicy {
 
 /**
  * A service's NetworkPolicies (seeds/000 §6): deny everything in and out, then allow exactly what
- * the card declares. No rule admits 0.0.0.0/0: AWS APIs are reached through VPC endpoints.
+ * the card declares. No rule admits 0.0.0.0/0: AWS APIs are reached through VPC endpoints, services on
+ * GCP through the HA VPN (`crossCloud`: their endpoints by service).
  */
-export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices): NamedPolicy[] {
+export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, crossCloud: Readonly<Record<string, CrossCloudEndpoint>> = {}): NamedPolicy[] {
     const all = { matchLabels: serviceSelector(card) };
     const policies: NamedPolicy[] = [
         { suffix: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
@@ -104,6 +105,11 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices):
     for (const d of card.outbound) {
         if (d.kind === "service") {
             egress.push({ to: [inNamespace(d.namespace)], ports: [tcp(d.port)] });
+        }
+        // The other cloud over the HA VPN: only the ranges its private name resolves into, only its port.
+        const remote = d.kind === "cross-cloud" ? crossCloud[d.service] : undefined;
+        if (remote) {
+            egress.push({ to: remote.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(remote.port)] });
         }
     }
     policies.push({ suffix: "allow-egress", spec: { podSelector: all, policyTypes: ["Egress"], egress } });

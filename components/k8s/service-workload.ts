@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import { Environment, K8sRole, K8sServiceCard, ReplicaRange } from "../../catalog/types";
 import { disruptionBudget } from "../../capacity/workloads";
 import { ResolvedReplicas } from "../../stacks/replicas";
-import { RegionalPlatformHandle, ServiceBinding } from "../contracts";
+import { CrossCloudEndpoint, RegionalPlatformHandle, ServiceBinding } from "../contracts";
 import {
     configMapName,
     externalSecretName,
@@ -35,6 +35,32 @@ export interface ServiceWorkloadArgs {
     readonly image: string;
     /** The regional platform the workload runs on (provider, cluster services, IRSA binding). */
     readonly platform: RegionalPlatformHandle;
+    /**
+     * The stack's services on the other cloud, by service (components/interconnect): every
+     * `cross-cloud` dependency of the card must have one (its URL goes to the ConfigMap, its ranges
+     * to the egress NetworkPolicy).
+     */
+    readonly crossCloud?: Readonly<Record<string, CrossCloudEndpoint>>;
+}
+
+/** The ConfigMap entries of the card's cross-cloud dependencies (`NOTIFICATION_SERVICE_URL` → URL); pure. */
+export function crossCloudConfig(card: K8sServiceCard, crossCloud: Readonly<Record<string, CrossCloudEndpoint>>): { config: Record<string, string>; missing: string[] } {
+    const config: Record<string, string> = {};
+    const missing: string[] = [];
+    for (const d of card.outbound) {
+        if (d.kind !== "cross-cloud") {
+            continue;
+        }
+        const endpoint = crossCloud[d.service];
+        if (!endpoint) {
+            missing.push(`${d.service} (${d.cloud}) has no cross-cloud path in this stack`);
+        } else if (endpoint.port !== d.port) {
+            missing.push(`${d.service}: the card calls port ${d.port}, the path carries ${endpoint.port}`);
+        } else {
+            config[d.configKey] = endpoint.url;
+        }
+    }
+    return { config, missing };
 }
 
 /** Resolve a card's config for one environment (PerEnv values pick the environment's entry). */
@@ -95,6 +121,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 Object.entries(platform.bindings).map(([k, b]) => [k, { secretKeys: Object.keys(b.secretNames), serviceAccountName: b.serviceAccountName, namespace: b.namespace }]),
             ),
         });
+        const remote = crossCloudConfig(card, args.crossCloud ?? {});
+        problems.push(...remote.missing);
         if (problems.length > 0 || !binding) {
             throw new pulumi.ResourceError(`${card.service} cannot be deployed to ${platform.region}:\n  - ${problems.join("\n  - ")}`, this);
         }
@@ -144,7 +172,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             child,
         );
 
-        const configData = resolveConfig(card, args.environment);
+        const configData = { ...resolveConfig(card, args.environment), ...remote.config };
         // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
         const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...configData } }, child);
@@ -233,7 +261,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             { ...crd, dependsOn: [...platform.crdsReady, metricsService] },
         );
 
-        for (const p of networkPolicies(card, cluster)) {
+        for (const p of networkPolicies(card, cluster, args.crossCloud)) {
             new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.suffix}`, { metadata: meta(networkPolicyName(card, p)), spec: p.spec }, child);
         }
 

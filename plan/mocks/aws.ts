@@ -121,6 +121,33 @@ export const awsOutputs: Record<string, OutputFn> = {
     },
     "aws:acm/certificateValidation:CertificateValidation": (args) => ({ certificateArn: args.inputs.certificateArn, id: String(args.inputs.certificateArn) }),
     "aws:route53/record:Record": (args) => ({ fqdn: str(args.inputs.name, args.name).replace(/\.$/, "") }),
+    "aws:route53/zone:Zone": (args) => {
+        const zoneId = `Z${hex(args.name, 20).toUpperCase()}`;
+        return { id: zoneId, zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [] };
+    },
+    "aws:ec2/vpnGateway:VpnGateway": (args) => ({ id: `vgw-${hex(args.name, 17)}`, amazonSideAsn: str(args.inputs.amazonSideAsn, "64512") }),
+    "aws:ec2/customerGateway:CustomerGateway": (args) => ({ id: `cgw-${hex(args.name, 17)}` }),
+    /**
+     * A VPN connection's two tunnels: outside IPs from 198.51.100.0/24 (documentation range), inside
+     * addresses from the requested /30s (AWS takes the first host, the customer gateway the second).
+     */
+    "aws:ec2/vpnConnection:VpnConnection": (args) => {
+        const inside = (cidr: unknown, host: number) => {
+            const m = /^(\d+\.\d+\.\d+)\.(\d+)\/30$/.exec(String(cidr ?? ""));
+            return m ? `${m[1]}.${Number(m[2]) + host}` : undefined;
+        };
+        const outside = (t: number) => `198.51.100.${(parseInt(hex(args.name + t, 4), 16) % 250) + 1}`;
+        return {
+            id: `vpn-${hex(args.name, 17)}`,
+            tunnel1Address: outside(1),
+            tunnel2Address: outside(2),
+            tunnel1VgwInsideAddress: inside(args.inputs.tunnel1InsideCidr, 1),
+            tunnel1CgwInsideAddress: inside(args.inputs.tunnel1InsideCidr, 2),
+            tunnel2VgwInsideAddress: inside(args.inputs.tunnel2InsideCidr, 1),
+            tunnel2CgwInsideAddress: inside(args.inputs.tunnel2InsideCidr, 2),
+            customerGatewayConfiguration: "[secret]",
+        };
+    },
     "aws:lb/loadBalancer:LoadBalancer": (args, ctx) => {
         const region = ctx.regionOf(args.provider);
         const name = str(args.inputs.name, args.name);

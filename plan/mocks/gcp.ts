@@ -151,6 +151,34 @@ export const gcpOutputs: Record<string, OutputFn> = {
         nameServers: inputsOf(args).visibility === "private" ? [] : ["ns-cloud-a1.googledomains.com.", "ns-cloud-a2.googledomains.com.", "ns-cloud-a3.googledomains.com.", "ns-cloud-a4.googledomains.com."],
         managedZoneId: String(hash(args.name, 1e9)),
     }),
+    /** Two interfaces with public IPs from 203.0.113.0/24 (documentation range), distinct per gateway. */
+    "gcp:compute/haVpnGateway:HaVpnGateway": (args, ctx) => {
+        const name = str(inputsOf(args).name, args.name);
+        const region = regionOf(args, ctx);
+        const base = 2 * hash(name + region, 120);
+        return {
+            id: `projects/${ctx.gcpProject}/regions/${region}/vpnGateways/${name}`,
+            selfLink: `https://www.googleapis.com/compute/v1/projects/${ctx.gcpProject}/regions/${region}/vpnGateways/${name}`,
+            vpnInterfaces: [
+                { id: 0, ipAddress: `203.0.113.${base + 1}` },
+                { id: 1, ipAddress: `203.0.113.${base + 2}` },
+            ],
+        };
+    },
+    "gcp:compute/router:Router": (args, ctx) => {
+        const name = str(inputsOf(args).name, args.name);
+        const region = regionOf(args, ctx);
+        return { id: `projects/${ctx.gcpProject}/regions/${region}/routers/${name}`, name };
+    },
+    "gcp:compute/externalVpnGateway:ExternalVpnGateway": (args, ctx) => {
+        const name = str(inputsOf(args).name, args.name);
+        return { id: `projects/${ctx.gcpProject}/global/externalVpnGateways/${name}`, selfLink: `https://www.googleapis.com/compute/v1/projects/${ctx.gcpProject}/global/externalVpnGateways/${name}` };
+    },
+    "gcp:compute/vPNTunnel:VPNTunnel": (args, ctx) => {
+        const name = str(inputsOf(args).name, args.name);
+        const region = regionOf(args, ctx);
+        return { id: `projects/${ctx.gcpProject}/regions/${region}/vpnTunnels/${name}`, name, detailedStatus: "Tunnel is up and running." };
+    },
     "gcp:storage/bucket:Bucket": (args) => {
         const name = str(inputsOf(args).name, args.name);
         return { id: name, url: `gs://${name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${name}` };

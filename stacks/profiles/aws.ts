@@ -1,5 +1,6 @@
 import { Environment, NodePool } from "../../catalog/types";
 import { awsRegionsByZone } from "../regions";
+import { gcpAddressBlocks } from "../../components/gcp/naming";
 
 /**
  * AWS sizing per environment: typed data, no Pulumi imports. The components and the capacity model
@@ -168,9 +169,20 @@ export const nodePoolLabel = "platform.melmastoon.com/pool";
 /**
  * One /16 per AWS region, distinct across every region the program knows, so peered or
  * transit-connected regions of one stack never overlap: 10.<8·(i+1)>.0.0/16 by the region's index.
+ * A region whose /16 would fall in the GCP address plan (`gcpAddressBlocks`: 10.64, 10.80) is moved
+ * to 10.192.0.0/16, 10.200.0.0/16, … in index order: the clouds are routed to each other over HA VPN.
  */
 export function vpcCidrFor(region: string): string | undefined {
     const all = Object.values(awsRegionsByZone).flat();
     const i = all.indexOf(region);
-    return i < 0 ? undefined : `10.${(8 * (i + 1)) % 256}.0.0/16`;
+    if (i < 0) {
+        return undefined;
+    }
+    const gcpOctets = new Set(gcpAddressBlocks.map((b) => Number(b.split(".")[1])));
+    const octet = (k: number) => (8 * (k + 1)) % 256;
+    if (!gcpOctets.has(octet(i))) {
+        return `10.${octet(i)}.0.0/16`;
+    }
+    const moved = all.slice(0, i + 1).filter((_, k) => gcpOctets.has(octet(k))).length - 1;
+    return `10.${192 + 8 * moved}.0.0/16`;
 }

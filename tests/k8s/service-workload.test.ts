@@ -180,6 +180,8 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             CLOSED_MISSED_SWEEP_INTERVAL: "15m",
             REMINDER_BATCH_SIZE: "500",
             FEATURE_AI_SUGGEST: "on",
+            // The cross-cloud dependency: the internal load balancer's private name (seed 001 §5), over the HA VPN.
+            NOTIFICATION_SERVICE_URL: "http://notification-internal.us.melmastoon.com",
         });
     });
 
@@ -235,7 +237,8 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             "platform:4317+4318",
             "10.8.0.0/16:443",
             "ai-gateway:8080",
-            "notification:8080",
+            // notification-service on GCP: us-east4's subnet (the internal ALB's address) on port 80 only.
+            "10.64.0.0/22:80",
             "tenant:8080",
             "catalog:8080",
         ]);
@@ -356,10 +359,13 @@ describe("ServiceWorkload: authoring-service (seeds/002) and progress-service (s
         expect(objects(run, "PDB", "progress").map((p) => p.metadata.name)).not.toContain("progress-partition-manager");
     });
 
-    it("progress egress reaches analytics, certification, notification and enrollment", () => {
+    it("progress egress reaches analytics, certification, enrollment in the mesh and notification on GCP (its subnet, port 80)", () => {
         const egress = items(named(run, "NetworkPolicy", "progress", "progress-allow-egress").spec.egress);
         const peers = egress.flatMap((e) => items(e.to).map((t) => t.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"])).filter(Boolean);
-        expect(peers).toEqual(["nats", "platform", "analytics", "certification", "notification", "enrollment"]);
+        expect(peers).toEqual(["nats", "platform", "analytics", "certification", "enrollment"]);
+        const gcpRule = egress.filter((e) => items(e.to).some((t) => String(t.ipBlock?.cidr) === "10.64.0.0/22"));
+        expect(gcpRule.map((e) => items(e.ports).map((p) => `${String(p.protocol)}/${String(p.port)}`))).toEqual([["TCP/80"]]);
+        expect(named(run, "ConfigMap", "progress", "progress-config").data.NOTIFICATION_SERVICE_URL).toBe("http://notification-internal.us.melmastoon.com");
     });
 
     it("each service has its own service account (not shared)", () => {
