@@ -6,6 +6,7 @@ import { AwsRegionalPlatform, GlobalDatabaseRef } from "../components/aws/platfo
 import { ServiceWorkload } from "../components/k8s/service-workload";
 import { standardTags } from "../components/shared/tags";
 import { DeployContext } from "./context";
+import { PipelineAccess } from "./pipeline";
 import { awsProfiles, vpcCidrFor } from "./profiles/aws";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
@@ -61,7 +62,7 @@ export function validateAwsContext(ctx: DeployContext): string[] {
  * a passive region makes the first active region's databases Aurora global primaries and the
  * passive region's their secondaries.
  */
-export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.Input<unknown>> } {
+export function deployAws(ctx: DeployContext, pipeline: PipelineAccess): { outputs: Record<string, pulumi.Input<unknown>> } {
     const problems = validateAwsContext(ctx);
     if (problems.length > 0) {
         throw new Error(`AWS configuration of stack ${ctx.config.stack}:\n  - ${problems.join("\n  - ")}`);
@@ -88,7 +89,8 @@ export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.
                 role: r.role,
                 domain: config.domain,
                 vpcCidr: vpcCidrFor(r.region) ?? "",
-                apiAccessCidrs: config.aws.apiAccessCidrs,
+                // The pipeline runners' NAT addresses first, then any operator ranges of the stack file.
+                apiAccessCidrs: [...new Set([...pipeline.runnerEgressCidrs, ...config.aws.apiAccessCidrs])],
                 lrsAllowCidrs: config.aws.lrsAllowCidrs,
                 cards,
                 replicas: ctx.replicas,

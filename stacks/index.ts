@@ -5,6 +5,7 @@ import { deployAws } from "./aws";
 import { deployContext } from "./context";
 import { deployGcp } from "./gcp";
 import { loadStackConfig } from "./load";
+import { readPipelineAccess } from "./pipeline";
 
 /**
  * The program: validate the stack's config (before any resource exists), report the capacity
@@ -28,12 +29,15 @@ export async function main(): Promise<Record<string, unknown>> {
         }
     }
 
-    const aws = deployAws(ctx);
+    // The pipeline's runners (bootstrap stack) are the clients of the EKS public endpoints.
+    const pipeline = await readPipelineAccess(ctx.config);
+    const aws = deployAws(ctx, pipeline);
     const gcp = deployGcp(ctx);
     return {
         environment: ctx.config.environment,
         residency: ctx.config.residency,
         protectedState: ctx.profile.protectState,
+        pipeline,
         aws: aws.outputs,
         gcp: gcp.outputs,
     };
