@@ -23,7 +23,7 @@ export interface PipelineRunnerArgs {
     readonly logRetentionDays: number;
     /** KMS key deletion window (environment profile). */
     readonly kmsDeletionWindowDays: number;
-    /** Pulumi `protect` for the logs key (staging/prod). */
+    /** Pulumi `protect` for the logs key and the NAT addresses (staging/prod). */
     readonly protect: boolean;
 }
 
@@ -115,7 +115,8 @@ export class PipelineRunner extends pulumi.ComponentResource {
             );
             new aws.ec2.RouteTableAssociation(`${name}-public-${z}-rta`, { subnetId: pub.id, routeTableId: publicRoutes.id }, o);
             // One NAT gateway per zone: a zone outage does not stop the pipeline, and each address is fixed for the clusters' allow-lists.
-            const eip = new aws.ec2.Eip(`${name}-nat-${z}-eip`, { domain: "vpc", tags: { Name: `${args.projectName}-nat-${z}` } }, { ...o, dependsOn: [igw] });
+            // Protected in staging/prod: a new address would lock the pipeline out of the clusters until their allow-lists follow.
+            const eip = new aws.ec2.Eip(`${name}-nat-${z}-eip`, { domain: "vpc", tags: { Name: `${args.projectName}-nat-${z}` } }, { ...o, dependsOn: [igw], protect: args.protect });
             eips.push(eip);
             const nat = new aws.ec2.NatGateway(`${name}-nat-${z}`, { allocationId: eip.id, subnetId: pub.id, connectivityType: "public", tags: { Name: `${args.projectName}-${z}` } }, o);
             const priv = new aws.ec2.Subnet(

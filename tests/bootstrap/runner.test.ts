@@ -118,6 +118,8 @@ describe.each(stacks)("bootstrap stack %s", (stack) => {
         const expected = eips.map((e) => `${String(awsOutputs["aws:ec2/eip:Eip"]({ type: e.type, name: e.name, inputs: {} }, { accountId: "0", gcpProject: "p", gcpProjectNumber: "1", regionOf: () => "x", onResource: () => undefined }).publicIp)}/32`);
         expect(run.outputs.runnerEgressCidrs).toEqual(expected);
         expect(byType(run, "aws:ec2/natGateway:NatGateway").map((n) => props(n).allocationId)).toEqual(eips.map((e) => mockId("aws:ec2/eip:Eip", e.name)));
+        // Stable addresses: protected outside dev.
+        expect(eips.map((e) => e.protect)).toEqual(stack === "deploy-dev" ? [false, false] : [true, true]);
         expect(run.outputs.runnerLabel).toBe(`codebuild-learning-platform-${stack}-\${{ github.run_id }}-\${{ github.run_attempt }}`);
     });
 
