@@ -60,6 +60,11 @@ export interface RunOptions {
     readonly entry?: string;
     /** Extra environment for the run (e.g. a synthetic catalog multiplier for the benchmark). */
     readonly env?: Record<string, string>;
+    /**
+     * Another Pulumi project of the repository (e.g. `bootstrap`): its name (the config namespace and
+     * the URNs) and its directory, where its `Pulumi.<stack>.yaml` files live. Default: the root project.
+     */
+    readonly project?: { readonly name: string; readonly dir: string };
 }
 
 /** The names of all stacks: every `Pulumi.<stack>.yaml` at the root. */
@@ -75,8 +80,8 @@ function stackOrder(s: string): number {
     return s === "dev" ? 0 : s === "staging" ? 1 : 2;
 }
 
-/** The project-namespace config of a stack file, keys without the `learning-platform:` prefix. */
-export function readStackFile(stack: string, root = ROOT): Record<string, unknown> {
+/** The project-namespace config of a stack file, keys without the `<project>:` prefix (default `learning-platform:`). */
+export function readStackFile(stack: string, root = ROOT, project = PROJECT): Record<string, unknown> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`no stack file ${path.basename(file)}; stacks: ${listStacks(root).join(", ")}`);
@@ -85,16 +90,16 @@ export function readStackFile(stack: string, root = ROOT): Record<string, unknow
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(doc.config ?? {})) {
         const [ns, ...rest] = k.split(":");
-        out[ns === PROJECT ? rest.join(":") : k] = v;
+        out[ns === project ? rest.join(":") : k] = v;
     }
     return out;
 }
 
 /** Pulumi hands config to programs as strings; structured values as JSON. */
-function toSdkConfig(config: Record<string, unknown>): Record<string, string> {
+function toSdkConfig(config: Record<string, unknown>, project: string): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) {
-        const key = k.includes(":") ? k : `${PROJECT}:${k}`;
+        const key = k.includes(":") ? k : `${project}:${k}`;
         out[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
     return out;
@@ -115,7 +120,8 @@ function secretPathsOf(v: unknown, prefix: string, out: string[]): void {
 /** Runs one stack under the SDK's mocks and returns everything it registered. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
     const started = Date.now();
-    const config = options.config ?? readStackFile(stack);
+    const project = options.project?.name ?? PROJECT;
+    const config = options.config ?? readStackFile(stack, options.project?.dir ?? ROOT, project);
     options.mutateConfig?.(config);
     // A worker plans several stacks in turn: the run's extra environment is restored afterwards.
     const savedEnv = new Map(Object.keys(options.env ?? {}).map((k) => [k, process.env[k]]));
@@ -159,12 +165,12 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     // Per-stack SDK state, so one process can plan stacks one after another: `setAllConfig`
     // replaces the whole config map, and `setMocks` resets the runtime's options, monitor, root stack
     // resource, leak candidates and feature flags before installing the new mock monitor.
-    pulumi.runtime.setAllConfig(toSdkConfig(config), []);
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    pulumi.runtime.setAllConfig(toSdkConfig(config, project), []);
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
 
     const names = new WeakMap<pulumi.Resource, string>();
     const protects = new WeakMap<pulumi.Resource, boolean>();
-    const rootName = `${PROJECT}-${stack}`;
+    const rootName = `${project}-${stack}`;
     let error: string | null = null;
     let errorKind: StackRun["errorKind"] = null;
     let outputs: Record<string, unknown> = {};
@@ -231,7 +237,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             secretPaths,
             protect: s?.protect ?? false,
             region: r.type.startsWith("pulumi:providers:") ? regionOfName(r.name) : regionOfName(r.provider),
-            urn: `urn:pulumi:${stack}::${PROJECT}::${r.type}::${r.name}`,
+            urn: `urn:pulumi:${stack}::${project}::${r.type}::${r.name}`,
         };
     });
     return { stack, resources, error, errorKind, outputs: maskSecrets(outputs) as Record<string, unknown>, millis: Date.now() - started };

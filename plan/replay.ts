@@ -33,7 +33,9 @@ async function replay(): Promise<void> {
             if (r.type === "pulumi:pulumi:Stack") {
                 continue;
             }
-            if (pkg === "pulumi") {
+            if (r.type === "pulumi:pulumi:StackReference") {
+                new pulumi.StackReference(r.name, { name: String(r.inputs.name) });
+            } else if (pkg === "pulumi") {
                 // pulumi:providers:<package>
                 const provider: unknown = sdks[last] ? Reflect.get(sdks[last], "Provider") : undefined;
                 if (typeof provider !== "function") {

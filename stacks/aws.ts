@@ -8,6 +8,7 @@ import { ServiceWorkload } from "../components/k8s/service-workload";
 import { standardTags } from "../components/shared/tags";
 import { DeployContext } from "./context";
 import { AwsRegionHandle } from "./interconnect";
+import { PipelineAccess } from "./pipeline";
 import { awsProfiles, vpcCidrFor } from "./profiles/aws";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
@@ -62,11 +63,13 @@ export function validateAwsContext(ctx: DeployContext): string[] {
  * Per AWS region: provider, regional platform, then each EKS service's workload on it. A stack with
  * a passive region makes the first active region's databases Aurora global primaries and the
  * passive region's their secondaries. `crossCloud`: the stack's services on GCP (stacks/interconnect.ts),
- * for the workloads' config and egress; the returned `regions` feed the cross-cloud VPN.
+ * for the workloads' config and egress; the returned `regions` feed the cross-cloud VPN. `pipeline`:
+ * the deployment runners' addresses, the only clients of the EKS public endpoints.
  */
 export function deployAws(
     ctx: DeployContext,
-    crossCloud: Readonly<Record<string, CrossCloudEndpoint>> = {},
+    crossCloud: Readonly<Record<string, CrossCloudEndpoint>>,
+    pipeline: PipelineAccess,
 ): { outputs: Record<string, pulumi.Input<unknown>>; regions: Record<string, AwsRegionHandle> } {
     const problems = validateAwsContext(ctx);
     if (problems.length > 0) {
@@ -95,7 +98,8 @@ export function deployAws(
                 role: r.role,
                 domain: config.domain,
                 vpcCidr: vpcCidrFor(r.region) ?? "",
-                apiAccessCidrs: config.aws.apiAccessCidrs,
+                // The pipeline runners' NAT addresses first, then any operator ranges of the stack file.
+                apiAccessCidrs: [...new Set([...pipeline.runnerEgressCidrs, ...config.aws.apiAccessCidrs])],
                 lrsAllowCidrs: config.aws.lrsAllowCidrs,
                 cards,
                 replicas: ctx.replicas,

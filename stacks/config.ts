@@ -11,13 +11,15 @@ import { ResidencyZone, regionsAllowed, residencyZones } from "./regions";
 export const PROJECT = "learning-platform";
 
 /** Keys a stack file may set, under the project namespace. */
-export const configKeys = ["environment", "residency", "owner", "domain", "aws", "gcp", "images", "replicaOverrides"] as const;
+export const configKeys = ["environment", "residency", "owner", "domain", "aws", "gcp", "images", "replicaOverrides", "deploy"] as const;
 
 const imageRef = /^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
 const cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const gcpProjectId = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const billingAccount = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
 const domainName = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
+/** `<org>/bootstrap/<stack>`: a stack of the bootstrap project (bootstrap/Pulumi.yaml). */
+const bootstrapStackRef = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/bootstrap\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const awsRegionSchema = z.strictObject({
     region: z.string(),
@@ -53,6 +55,10 @@ const rawSchema = z.strictObject({
     }),
     images: z.record(z.string(), z.string().regex(imageRef, "an image reference pinned by digest: registry/repo@sha256:<64 hex>")),
     replicaOverrides: z.record(z.string(), replicaRangeSchema).default({}),
+    deploy: z.strictObject({
+        /** The bootstrap stack whose CodeBuild runners run this stack's preview/up; its runner egress /32s open the EKS public endpoint. */
+        bootstrapStack: z.string().regex(bootstrapStackRef, "a bootstrap stack reference: <org>/bootstrap/<stack>"),
+    }),
 });
 
 export interface AwsRegionConfig {
@@ -87,6 +93,8 @@ export interface StackConfig {
     readonly images: Readonly<Record<string, string>>;
     /** Replica bounds overriding the catalog, keyed `service/role`. */
     readonly replicaOverrides: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
+    /** Where the pipeline runs: the bootstrap stack of this stack's runners (bootstrap/). */
+    readonly deploy: { readonly bootstrapStack: string };
 }
 
 export interface ConfigIssue {

@@ -6,6 +6,7 @@ import { deployContext } from "./context";
 import { deployGcp } from "./gcp";
 import { deployInterconnect, planStackInterconnect } from "./interconnect";
 import { loadStackConfig } from "./load";
+import { readPipelineAccess } from "./pipeline";
 
 /**
  * The program: validate the stack's config (before any resource exists), report the capacity
@@ -32,13 +33,16 @@ export async function main(): Promise<Record<string, unknown>> {
     // Cross-cloud path (HA VPN, private DNS, egress rules): planned and validated before any resource,
     // built once both clouds' platforms exist.
     const interconnect = planStackInterconnect(ctx);
-    const aws = deployAws(ctx, interconnect.endpoints);
+    // The pipeline's runners (bootstrap stack) are the clients of the EKS public endpoints.
+    const pipeline = await readPipelineAccess(ctx.config);
+    const aws = deployAws(ctx, interconnect.endpoints, pipeline);
     const gcp = deployGcp(ctx);
     const vpn = deployInterconnect(ctx, interconnect, aws.regions, gcp.interconnect);
     return {
         environment: ctx.config.environment,
         residency: ctx.config.residency,
         protectedState: ctx.profile.protectState,
+        pipeline,
         aws: aws.outputs,
         gcp: gcp.outputs,
         interconnect: vpn,

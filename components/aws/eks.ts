@@ -21,7 +21,10 @@ export interface EksClusterArgs {
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets (one per zone): control-plane ENIs and nodes. */
     readonly privateSubnetIds: pulumi.Input<string>[];
-    /** CIDRs allowed on the public endpoint; empty keeps the API private only. Never 0.0.0.0/0. */
+    /**
+     * CIDRs allowed on the public endpoint (the pipeline runners' NAT /32s, then any operator ranges);
+     * empty keeps the API private only. Never 0.0.0.0/0, nothing broader than /24.
+     */
     readonly apiAccessCidrs: readonly string[];
     /** CMK of the cluster-secrets data class (envelope encryption of Kubernetes Secrets). */
     readonly clusterSecretsKeyArn: pulumi.Input<string>;
@@ -45,13 +48,27 @@ export interface EksClusterArgs {
     readonly protect: boolean;
 }
 
-/** Validation before any resource: the public endpoint is never open to the world. */
+/** The broadest range the public endpoint admits: a pipeline's NAT /32s, an office's small block. */
+export const maxApiAccessPrefix = 24;
+/** EKS quota "public endpoint access CIDR ranges per cluster" (40, not adjustable). */
+export const maxApiAccessCidrs = 40;
+
+/** Validation before any resource: the public endpoint is never open to the world, nor to a wide range. */
 export function validateEksArgs(args: Pick<EksClusterArgs, "apiAccessCidrs" | "nodeGroups">): string[] {
     const problems: string[] = [];
     for (const c of args.apiAccessCidrs) {
+        const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
+        const prefix = m ? Number(m[5]) : NaN;
         if (c.endsWith("/0")) {
             problems.push(`apiAccessCidrs must not contain ${c}: the public endpoint would be open to the internet`);
+        } else if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || prefix > 32) {
+            problems.push(`apiAccessCidrs: ${c} is not an IPv4 CIDR`);
+        } else if (prefix < maxApiAccessPrefix) {
+            problems.push(`apiAccessCidrs must not contain ${c}: broader than /${maxApiAccessPrefix} (name the pipeline's or operators' addresses, not a network)`);
         }
+    }
+    if (args.apiAccessCidrs.length > maxApiAccessCidrs) {
+        problems.push(`apiAccessCidrs has ${args.apiAccessCidrs.length} ranges; EKS admits at most ${maxApiAccessCidrs} per cluster`);
     }
     for (const pool of nodePools) {
         const g = args.nodeGroups[pool];

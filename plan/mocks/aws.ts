@@ -177,6 +177,11 @@ export const awsOutputs: Record<string, OutputFn> = {
         const bucket = str(args.inputs.bucket, args.name);
         return { bucket, id: bucket, arn: `arn:aws:s3:::${bucket}` };
     },
+    /** The bootstrap's GitHub connection: created PENDING until an admin completes the console handshake. */
+    "aws:codeconnections/connection:Connection": (args, ctx) => ({
+        arn: `arn:aws:codeconnections:${ctx.regionOf(args.provider)}:${ctx.accountId}:connection/${hex(args.name, 8)}-${hex(args.name + "1", 4)}-${hex(args.name + "2", 4)}-${hex(args.name + "3", 4)}-${hex(args.name + "4", 12)}`,
+        connectionStatus: "PENDING",
+    }),
 };
 
 /** AWS provider functions the program calls. */

@@ -2,6 +2,7 @@ import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
 import { awsCalls, awsOutputs, defaultAwsArn } from "./aws";
 import { gcpCalls, gcpOutputs } from "./gcp";
 import { k8sOutputs } from "./k8s";
+import { pulumiOutputs } from "./pulumi";
 import { MockContext, OutputFn, CallFn } from "./types";
 
 export { MockContext } from "./types";
@@ -12,7 +13,7 @@ export { MockContext } from "./types";
  * Function calls answer only the tokens listed; any other token throws, so a new data-source call
  * cannot slip through with a silent `{}`.
  */
-const outputs: Record<string, OutputFn> = { ...awsOutputs, ...gcpOutputs, ...k8sOutputs };
+const outputs: Record<string, OutputFn> = { ...awsOutputs, ...gcpOutputs, ...k8sOutputs, ...pulumiOutputs };
 const calls: Record<string, CallFn> = { ...awsCalls, ...gcpCalls };
 
 /** Pulumi encodes secrets in mock inputs as this wrapper. */

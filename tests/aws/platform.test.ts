@@ -2,6 +2,7 @@ import { catalog } from "../../catalog";
 import { K8sServiceCard } from "../../catalog/types";
 import { nodeGroupSize } from "../../capacity/aws";
 import { RegisteredResource, StackRun } from "../../plan/engine";
+import { mockBootstrapOutputs } from "../../plan/mocks/pulumi";
 import { resolveReplicas } from "../../stacks/replicas";
 import { awsProfiles } from "../../stacks/profiles/aws";
 import { byType, childrenOf, one, planOf } from "../harness";
@@ -73,11 +74,12 @@ describe("prod-us: two complete active regional platforms", () => {
         expect(logs.map((s) => s.Principal.Service).filter(Boolean)).toEqual(["logs.us-east-1.amazonaws.com"]);
     });
 
-    it("EKS: pinned 1.34, private endpoint, secrets encrypted with the cluster-secrets key, all logs, API access entries", () => {
+    it("EKS: pinned 1.34, private endpoint (public only for the pipeline runners), secrets encrypted with the cluster-secrets key, all logs, API access entries", () => {
         const c = one(run, "aws:eks/cluster:Cluster", "us-east-1-eks-cluster");
         expect(c.props.version).toBe("1.34");
-        expect(c.props.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
-        expect((c.props.vpcConfig as Record<string, unknown>).publicAccessCidrs).toBeUndefined();
+        // Private for nodes and pods; public only for the pipeline runners' NAT /32s (bootstrap stack, mocked offline).
+        expect(c.props.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true });
+        expect((c.props.vpcConfig as Record<string, unknown>).publicAccessCidrs).toEqual(mockBootstrapOutputs("melmastoon/bootstrap/deploy-prod-us").runnerEgressCidrs);
         const clusterSecretsKeyId = one(run, "aws:kms/alias:Alias", "us-east-1-kms-cluster-secrets-alias").props.targetKeyId;
         expect(c.props.encryptionConfig).toEqual({ resources: ["secrets"], provider: { keyArn: expect.stringContaining(`key/${clusterSecretsKeyId}`) } });
         expect(c.props.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);

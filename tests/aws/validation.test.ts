@@ -9,6 +9,7 @@ import { bucketName, dbUserOf } from "../../components/aws/service-binding";
 import { catalog } from "../../catalog";
 import { K8sServiceCard } from "../../catalog/types";
 import { validateAwsContext, regionOrder } from "../../stacks/aws";
+import { mockBootstrapOutputs } from "../../plan/mocks/pulumi";
 import { parseStackConfig } from "../../stacks/config";
 import { DeployContext, deployContext } from "../../stacks/context";
 import { catalogRequirements } from "../../stacks/load";
@@ -109,7 +110,8 @@ describe("the program with special inputs", () => {
         const run = await runProgram("dev", { config });
         expect(run.error).toBeNull();
         expect(one(run, "aws:eks/cluster:Cluster", "us-west-2-eks-cluster").inputs).toMatchObject({
-            vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+            // The pipeline runners' /32s (the bootstrap stack's, mocked offline), then the operator range.
+            vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...mockBootstrapOutputs("melmastoon/bootstrap/deploy-dev").runnerEgressCidrs, "203.0.113.0/24"] },
         });
     });
     it("with a second active region beside a passive one, only the first active region is the global primary", async () => {

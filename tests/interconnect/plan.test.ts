@@ -185,6 +185,7 @@ describe("the plan", () => {
             gcp: { project: "p", billingAccount: "b", regions: [{ region: "europe-west1", role: "active" }] },
             images: {},
             replicaOverrides: {},
+            deploy: { bootstrapStack: "melmastoon/bootstrap/deploy-t" },
         };
         const ctx = (c: StackConfig) => deployContext(c, catalog);
         expect(planStackInterconnect(ctx(base)).pairs).toHaveLength(1);

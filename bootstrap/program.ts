@@ -1,0 +1,71 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { standardTags } from "../components/shared/tags";
+import { isAwsRegion } from "../stacks/aws";
+import { environmentProfiles } from "../stacks/profiles";
+import { BOOTSTRAP_PROJECT, parseBootstrapConfig } from "./config";
+import { PipelineRunner } from "./runner";
+
+function parseValue(v: string): unknown {
+    const t = v.trim();
+    if (t.startsWith("{") || t.startsWith("[")) {
+        try {
+            return JSON.parse(t);
+        } catch {
+            return v;
+        }
+    }
+    return v;
+}
+
+/**
+ * Where the main program's `pulumi preview/up` runs: CodeBuild-hosted GitHub Actions runners in a
+ * runner VPC of the served stack's account and first active region. Exports the runners' egress
+ * addresses (read by the main stack through a StackReference) and the workflow label.
+ */
+export async function main(): Promise<Record<string, unknown>> {
+    const raw: Record<string, unknown> = {};
+    const prefix = `${BOOTSTRAP_PROJECT}:`;
+    for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
+        if (k.startsWith(prefix)) {
+            raw[k.slice(prefix.length)] = parseValue(v);
+        }
+    }
+    const config = parseBootstrapConfig(pulumi.getStack(), raw);
+    const profile = environmentProfiles[config.environment];
+
+    const region = config.aws.region;
+    if (!isAwsRegion(region)) {
+        throw new Error(`bootstrap stack "${config.stack}": AWS region "${region}" is not one the AWS provider knows`);
+    }
+    const provider = new aws.Provider(`aws-${region}`, {
+        region,
+        allowedAccountIds: [config.aws.accountId],
+        defaultTags: { tags: { ...standardTags({ environment: config.environment, owner: config.owner, service: "pipeline" }), residency: config.residency } },
+    });
+    const runner = new PipelineRunner(
+        "runner",
+        {
+            accountId: config.aws.accountId,
+            region: config.aws.region,
+            vpcCidr: config.aws.vpcCidr,
+            projectName: config.projectName,
+            repository: config.github.repository,
+            connectionAuthorized: config.github.connectionAuthorized,
+            logRetentionDays: profile.logRetentionDays,
+            kmsDeletionWindowDays: profile.kmsDeletionWindowDays,
+            protect: profile.protectState,
+        },
+        { provider },
+    );
+    return {
+        serves: config.serves,
+        region: config.aws.region,
+        runnerEgressCidrs: runner.egressCidrs,
+        runnerProject: config.projectName,
+        runnerLabel: `codebuild-${config.projectName}-\${{ github.run_id }}-\${{ github.run_attempt }}`,
+        connectionArn: runner.connectionArn,
+        connectionStatus: runner.connectionStatus,
+        vpcId: runner.vpcId,
+    };
+}
