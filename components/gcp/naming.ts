@@ -19,8 +19,8 @@ export function connectorName(region: string): string {
     return ok;
 }
 
-/** Memorystore for Redis instance ids: `^[a-z][a-z0-9-]{0,38}[a-z0-9]$` (1–40 characters). */
-export const redisInstanceNamePattern = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+/** Memorystore for Redis instance ids: 1–40 characters, a lowercase letter first, lowercase letters, digits and '-', no '-' last. */
+export const redisInstanceNamePattern = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /**
  * The Redis instance id: the platform's `melmastoon-{unit}-{env}-{region}` where it fits in 40

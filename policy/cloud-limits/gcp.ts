@@ -37,7 +37,8 @@ export function gcpLabels(path = "labels"): Constraint {
 const RFC1035: StringSpec = { max: 63, pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/, chars: "RFC 1035: a lowercase letter first, then lowercase letters, digits and '-', not ending with '-'" };
 const COMPUTE = "https://cloud.google.com/compute/docs/naming-resources#resource-name-format";
 const auto = { suffix: 7, unless: [] as string[] };
-const computeName = (extra: Constraint[] = [], source = COMPUTE): TypeEntry => entry(physicalName("name", RFC1035, source, auto), text("description", { min: 0, max: 2048 }, COMPUTE), ...extra);
+const computeName = (extra: Constraint[] = [], described = true): TypeEntry =>
+    entry(physicalName("name", RFC1035, COMPUTE, auto), ...(described ? [text("description", { min: 0, max: 2048 }, COMPUTE)] : []), ...extra);
 
 /** Pub/Sub topic, subscription and schema ids. */
 const PUBSUB = "https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names";
@@ -45,7 +46,9 @@ const pubsubId: StringSpec = { min: 3, max: 255, pattern: /^[A-Za-z][A-Za-z0-9\-
 const iamRole = text("role", { max: 256, pattern: /^(roles|projects\/[^/]+\/roles|organizations\/[^/]+\/roles)\/[A-Za-z0-9_.]+$/, chars: "roles/…, projects/…/roles/… or organizations/…/roles/…" }, "https://cloud.google.com/iam/docs/reference/rest/v1/Policy#Binding");
 const iamMember = (path: string) =>
     text(path, { max: 512, pattern: /^(user|serviceAccount|group|domain|principal|principalSet|deleted:[a-zA-Z]+):.+$|^(allUsers|allAuthenticatedUsers)$/, chars: "type:identifier (user:, serviceAccount:, group:, domain:, principal…:)" }, "https://cloud.google.com/iam/docs/reference/rest/v1/Policy#Binding");
-const iamBinding = (): TypeEntry => entry(iamRole, iamMember("members[]"), iamMember("member"));
+/** IAM bindings (`members`) and members (`member`). */
+const iamBinding = (): TypeEntry => entry(iamRole, iamMember("members[]"));
+const iamMemberEntry = (): TypeEntry => entry(iamRole, iamMember("member"));
 const KMS = "https://cloud.google.com/kms/docs/resource-hierarchy#retrieve_resource_id";
 const KMS_KEY = "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys";
 const RUN = "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.services";
@@ -203,7 +206,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("natIpAllocateOption", ["MANUAL_ONLY", "AUTO_ONLY"], "https://cloud.google.com/compute/docs/reference/rest/v1/routers"),
         oneOf("sourceSubnetworkIpRangesToNat", ["ALL_SUBNETWORKS_ALL_IP_RANGES", "ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES", "LIST_OF_SUBNETWORKS"], "https://cloud.google.com/compute/docs/reference/rest/v1/routers"),
         oneOf("logConfig.filter", ["ERRORS_ONLY", "TRANSLATIONS_ONLY", "ALL"], "https://cloud.google.com/compute/docs/reference/rest/v1/routers"),
-    ]),
+    ], false),
     "gcp:compute/sSLPolicy:SSLPolicy": computeName([
         oneOf("minTlsVersion", ["TLS_1_0", "TLS_1_1", "TLS_1_2", "TLS_1_3"], "https://cloud.google.com/compute/docs/reference/rest/v1/sslPolicies"),
         oneOf("profile", ["COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM", "FIPS_202205"], "https://cloud.google.com/compute/docs/reference/rest/v1/sslPolicies"),
@@ -226,7 +229,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         between("interfaces[].id", 0, 3, "https://cloud.google.com/compute/docs/reference/rest/v1/externalVpnGateways"),
         gcpLabels(),
     ]),
-    "gcp:compute/vpnTunnel:VpnTunnel": computeName([
+    "gcp:compute/vPNTunnel:VPNTunnel": computeName([
         text("sharedSecret", { max: 128, pattern: /^[\x21-\x7E]+$/, chars: "printable ASCII without spaces" }, "https://cloud.google.com/network-connectivity/docs/vpn/how-to/generating-pre-shared-key", { secret: true }),
         oneOf("ikeVersion", [1, 2], "https://cloud.google.com/compute/docs/reference/rest/v1/vpnTunnels"),
         between("vpnGatewayInterface", 0, 1, "https://cloud.google.com/compute/docs/reference/rest/v1/vpnTunnels"),
@@ -235,13 +238,13 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
     ]),
     "gcp:compute/routerInterface:RouterInterface": computeName([
         custom("value", "ipRange", (v) => (typeof v === "string" && !/^169\.254\.\d{1,3}\.\d{1,3}\/(30|29)$/.test(v) ? "a link-local /30 (or /29) in 169.254.0.0/16" : undefined), "https://cloud.google.com/network-connectivity/docs/router/concepts/overview#bgp-ips"),
-    ]),
+    ], false),
     "gcp:compute/routerPeer:RouterPeer": computeName([
         inRanges("peerAsn", [[1, 4294967294]], VPN),
         between("advertisedRoutePriority", 0, 65535, ROUTER),
         oneOf("advertiseMode", ["DEFAULT", "CUSTOM"], ROUTER),
         custom("value", "peerIpAddress", (v) => (typeof v === "string" && !/^169\.254\./.test(v) ? "a link-local address in 169.254.0.0/16" : undefined), "https://cloud.google.com/network-connectivity/docs/router/concepts/overview#bgp-ips"),
-    ]),
+    ], false),
     "gcp:compute/instanceTemplate:InstanceTemplate": instanceTemplate(),
     "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": instanceTemplate(),
     "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": computeName([
@@ -294,7 +297,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         gcpLabels(),
     ),
     "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding": iamBinding(),
-    "gcp:projects/iAMMember:IAMMember": iamBinding(),
+    "gcp:projects/iAMMember:IAMMember": iamMemberEntry(),
     "gcp:projects/service:Service": entry(text("service", { max: 253, pattern: /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.googleapis\.com$/, chars: "<api>.googleapis.com" }, "https://cloud.google.com/service-usage/docs/reference/rest/v1/services")),
     "gcp:projects/serviceIdentity:ServiceIdentity": entry(text("service", { max: 253, pattern: /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.googleapis\.com$/, chars: "<api>.googleapis.com" }, "https://cloud.google.com/service-usage/docs/reference/rest/v1beta1/services/generateServiceIdentity")),
     "gcp:pubsub/schema:Schema": entry(
@@ -319,11 +322,11 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         text("filter", { min: 0, max: 256 }, "https://cloud.google.com/pubsub/docs/subscription-message-filter#filtering_syntax"),
         gcpLabels(),
     ),
-    "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember": iamBinding(),
+    "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember": iamMemberEntry(),
     "gcp:pubsub/topicIAMBinding:TopicIAMBinding": iamBinding(),
-    "gcp:pubsub/topicIAMMember:TopicIAMMember": iamBinding(),
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": iamMemberEntry(),
     "gcp:redis/instance:Instance": entry(
-        physicalName("name", { max: 40, pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/, chars: "a lowercase letter first, then lowercase letters, digits and '-', not ending with '-'" }, REDIS, auto),
+        physicalName("name", { max: 40, pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/, chars: "a lowercase letter first, then lowercase letters, digits and '-', not ending with '-'" }, REDIS, auto),
         text("displayName", { min: 0, max: 80 }, REDIS),
         oneOf("tier", ["BASIC", "STANDARD_HA"], REDIS),
         between("memorySizeGb", 1, 300, "https://cloud.google.com/memorystore/docs/redis/redis-tiers"),
