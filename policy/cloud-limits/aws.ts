@@ -1,5 +1,6 @@
 import {
     between,
+    Context,
     cidrPrefixTest,
     Constraint,
     constraint,
@@ -28,7 +29,14 @@ const TAGS = doc("tag-editor/latest/userguide/tagging.html#tag-conventions");
 
 const tagKey = stringTest({ max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, chars: "letters, digits, spaces and _ . : / = + - @", forbid: [[/^aws:/i, 'not prefixed "aws:" (reserved for AWS)']] });
 const tagValue = stringTest({ min: 0, max: 256, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, chars: "letters, digits, spaces and _ . : / = + - @" });
-const tagsTest: Test = mapTest({ maxEntries: 50, key: tagKey, value: tagValue, label: "tag" });
+/** The provider's `defaultTags.tags` keys: merged into every resource's tags (tagsAll). */
+const defaultTagKeys = (context: Context): string[] => {
+    const d = context.provider?.defaultTags;
+    const tags = d && typeof d === "object" ? (d as Record<string, unknown>).tags : undefined;
+    return tags && typeof tags === "object" ? Object.keys(tags) : [];
+};
+const tagsTest: Test = mapTest({ maxEntries: 50, key: tagKey, value: tagValue, label: "tag", inherited: defaultTagKeys });
+const providerTagsTest: Test = mapTest({ maxEntries: 50, key: tagKey, value: tagValue, label: "tag" });
 
 /** AWS tags: at most 50 per resource, keys 1–128 not starting `aws:`, values ≤ 256. */
 export function awsTags(path = "tags"): Constraint {
@@ -492,7 +500,7 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
     "aws:codebuild/sourceCredential:SourceCredential": entry(
         oneOf("authType", ["OAUTH", "BASIC_AUTH", "PERSONAL_ACCESS_TOKEN", "CODECONNECTIONS", "SECRETS_MANAGER"], doc("codebuild/latest/APIReference/API_ImportSourceCredentials.html")),
         oneOf("serverType", ["GITHUB", "BITBUCKET", "GITHUB_ENTERPRISE", "GITLAB", "GITLAB_SELF_MANAGED"], doc("codebuild/latest/APIReference/API_ImportSourceCredentials.html")),
-        text("token", { max: 4096 }, doc("codebuild/latest/APIReference/API_ImportSourceCredentials.html"), { secret: true }),
+        text("token", { min: 1, max: Number.MAX_SAFE_INTEGER }, doc("codebuild/latest/APIReference/API_ImportSourceCredentials.html"), { secret: true }),
     ),
     "aws:codeconnections/connection:Connection": entry(
         physicalName("name", { max: 32, pattern: /^[\s\S]+$/, chars: "any characters" }, doc("codeconnections/latest/APIReference/API_CreateConnection.html"), autoName([])),
@@ -507,5 +515,5 @@ function rangeOfPort(v: unknown): string | undefined {
 }
 
 /** Provider-level defaults the provider merges into every resource's tags. */
-export const awsProviderLimits: TypeEntry = entry(awsTags("defaultTags.tags"), text("region", { max: 32, pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, chars: "a region code such as eu-west-1" }, doc("general/latest/gr/rande.html")));
+export const awsProviderLimits: TypeEntry = entry(constraint("aws-tags", "defaultTags.tags", providerTagsTest, TAGS), text("region", { max: 32, pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, chars: "a region code such as eu-west-1" }, doc("general/latest/gr/rande.html")));
 

@@ -1,4 +1,4 @@
-import { compilePath, CompiledPath, Constraint, Family, families, resolve } from "./model";
+import { compilePath, CompiledPath, Constraint, Context, Family, families, resolve } from "./model";
 import { entryFor } from "./table";
 
 /**
@@ -55,6 +55,17 @@ function decodeProvider(props: Props): Props {
     return out;
 }
 
+/** Providers are few and shared by many resources: decode each one's inputs once. */
+const decodedProviders = new WeakMap<Props, Props>();
+function decodedProvider(props: Props): Props {
+    let d = decodedProviders.get(props);
+    if (!d) {
+        d = decodeProvider(props);
+        decodedProviders.set(props, d);
+    }
+    return d;
+}
+
 function shown(value: unknown, secret: boolean | undefined): string {
     if (secret) {
         return typeof value === "string" ? `[secret, ${value.length} characters]` : "[secret]";
@@ -74,12 +85,13 @@ function describe(type: string, name: string, path: string, value: string, limit
 }
 
 /** The family's violations for one resource; an unknown type has none here (the coverage test catches it). */
-export function violations(type: string, name: string, rawProps: Props, family: Family): Violation[] {
+export function violations(type: string, name: string, rawProps: Props, family: Family, providerProps?: Props): Violation[] {
     const table = preparedFor(type)?.get(family);
     if (!table || table.length === 0) {
         return [];
     }
     const props = type.startsWith("pulumi:providers:") ? decodeProvider(rawProps) : rawProps;
+    const context: Context = { provider: providerProps && decodedProvider(providerProps) };
     const out: Violation[] = [];
     for (const { constraint: c, unless } of table) {
         if (c.when && !c.when(props)) {
@@ -88,7 +100,7 @@ export function violations(type: string, name: string, rawProps: Props, family: 
         const found = resolve(props, c.path);
         if (found.length === 0 && c.autoName && !unless.some((u) => resolve(props, u).length > 0)) {
             const generated = `${name}-${SUFFIX.slice(0, c.autoName.suffix)}`;
-            const limit = c.test(generated, props);
+            const limit = c.test(generated, props, context);
             if (limit) {
                 const value = `auto-named "${name}-<${c.autoName.suffix} random>" (${generated.length} characters)`;
                 out.push({ family, message: describe(type, name, c.path.text, value, limit, c.source) });
@@ -96,7 +108,7 @@ export function violations(type: string, name: string, rawProps: Props, family: 
             continue;
         }
         for (const f of found) {
-            const limit = c.test(f.value, props);
+            const limit = c.test(f.value, props, context);
             if (limit) {
                 out.push({ family, message: describe(type, name, f.path, shown(f.value, c.secret), limit, c.source) });
             }
@@ -106,6 +118,6 @@ export function violations(type: string, name: string, rawProps: Props, family: 
 }
 
 /** Every family's violations (for tests and tooling). */
-export function allViolations(type: string, name: string, props: Props): Violation[] {
-    return families.flatMap((f) => violations(type, name, props, f));
+export function allViolations(type: string, name: string, props: Props, providerProps?: Props): Violation[] {
+    return families.flatMap((f) => violations(type, name, props, f, providerProps));
 }

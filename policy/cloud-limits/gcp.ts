@@ -1,5 +1,6 @@
 import {
     between,
+    Context,
     cidrPrefixTest,
     Constraint,
     constraint,
@@ -26,7 +27,21 @@ import { dns1123Label } from "./k8s-rules";
 const LABELS = "https://cloud.google.com/resource-manager/docs/labels-overview#requirements";
 const labelKey = stringTest({ max: 63, pattern: /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]*$/u, chars: "lowercase letters, digits, '_' and '-', a lowercase letter first" });
 const labelValue = stringTest({ min: 0, max: 63, pattern: /^[\p{Ll}\p{Lo}\p{N}_-]*$/u, chars: "lowercase letters, digits, '_' and '-'" });
-const labelsTest: Test = mapTest({ maxEntries: 64, key: labelKey, value: labelValue, label: "label" });
+/**
+ * Labels the provider adds to every resource: its `defaultLabels`, and `goog-pulumi-provisioned`
+ * unless `addPulumiAttributionLabel` is false.
+ */
+const providerLabelKeys = (context: Context): string[] => {
+    const p = context.provider;
+    if (!p) {
+        return [];
+    }
+    const d = p.defaultLabels;
+    const keys = d && typeof d === "object" ? Object.keys(d) : [];
+    return p.addPulumiAttributionLabel === false || p.addPulumiAttributionLabel === "false" ? keys : [...keys, "goog-pulumi-provisioned"];
+};
+const labelsTest: Test = mapTest({ maxEntries: 64, key: labelKey, value: labelValue, label: "label", inherited: providerLabelKeys });
+const providerLabelsTest: Test = mapTest({ maxEntries: 64, key: labelKey, value: labelValue, label: "label" });
 
 /** GCP labels: at most 64; keys 1–63 starting with a lowercase letter; values ≤ 63; lowercase, digits, `_`, `-`. */
 export function gcpLabels(path = "labels"): Constraint {
@@ -105,9 +120,15 @@ const instanceTemplate = (): TypeEntry =>
         text("tags[]", RFC1035, "https://cloud.google.com/vpc/docs/add-remove-network-tags#restrictions"),
         custom("range", "tags", (v) => (Array.isArray(v) && v.length > 64 ? "at most 64 network tags" : undefined), "https://cloud.google.com/vpc/docs/add-remove-network-tags#restrictions"),
         custom("value", "metadata", mapTest({ maxEntries: Number.MAX_SAFE_INTEGER, key: stringTest({ max: 128, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, '_' and '-'" }), value: stringTest({ min: 0, max: 262144 }), label: "metadata" }), "https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations"),
-        inRanges("disks[].diskSizeGb", [[10, 65536]], TEMPLATE),
-        oneOf("disks[].diskType", ["pd-standard", "pd-balanced", "pd-ssd", "pd-extreme", "hyperdisk-balanced", "hyperdisk-extreme", "hyperdisk-throughput"], TEMPLATE),
+        inRanges("disks[].diskSizeGb", [[1, 65536]], TEMPLATE),
+        oneOf("disks[].diskType", ["pd-standard", "pd-balanced", "pd-ssd", "pd-extreme", "local-ssd", "hyperdisk-balanced", "hyperdisk-extreme", "hyperdisk-throughput"], TEMPLATE),
     );
+
+const maxAtLeastMin: Test = (v, p) => {
+    const policy = p.autoscalingPolicy;
+    const min = policy && typeof policy === "object" ? (policy as Record<string, unknown>).minReplicas : undefined;
+    return typeof v === "number" && typeof min === "number" && v < min ? `at least minReplicas (${min})` : undefined;
+};
 
 export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
     "gcp:billing/budget:Budget": entry(
@@ -261,9 +282,10 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
     "gcp:compute/regionHealthCheck:RegionHealthCheck": healthCheck(),
     "gcp:compute/healthCheck:HealthCheck": healthCheck(),
     "gcp:compute/regionAutoscaler:RegionAutoscaler": computeName([
-        between("autoscalingPolicy.minReplicas", 0, 1000, "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
-        between("autoscalingPolicy.maxReplicas", 1, 1000, "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
-        inRanges("autoscalingPolicy.cooldownPeriod", [[15, Number.MAX_SAFE_INTEGER]], "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
+        inRanges("autoscalingPolicy.minReplicas", [[0, Number.MAX_SAFE_INTEGER]], "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
+        inRanges("autoscalingPolicy.maxReplicas", [[1, Number.MAX_SAFE_INTEGER]], "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
+        custom("range", "autoscalingPolicy.maxReplicas", maxAtLeastMin, "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
+        inRanges("autoscalingPolicy.cooldownPeriod", [[0, Number.MAX_SAFE_INTEGER]], "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
         custom("range", "autoscalingPolicy.cpuUtilization.target", (v) => (typeof v === "number" && !(v > 0 && v <= 1) ? "greater than 0, at most 1" : undefined), "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
         oneOf("autoscalingPolicy.mode", ["OFF", "ON", "ONLY_SCALE_OUT", "ONLY_UP"], "https://cloud.google.com/compute/docs/reference/rest/v1/regionAutoscalers"),
     ]),
@@ -385,7 +407,6 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
     "gcp:sql/user:User": entry(
         // PostgreSQL identifiers are at most 63 bytes; IAM users' names are emails, shortened by Cloud SQL.
         text("name", { max: 63 }, "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS", { when: (p) => p.type === undefined || p.type === "BUILT_IN" }),
-        text("password", { max: 128 }, "https://cloud.google.com/sql/docs/postgres/users", { secret: true }),
         oneOf("type", ["BUILT_IN", "CLOUD_IAM_USER", "CLOUD_IAM_SERVICE_ACCOUNT", "CLOUD_IAM_GROUP"], "https://cloud.google.com/sql/docs/postgres/admin-api/rest/v1/users"),
     ),
     "gcp:storage/bucket:Bucket": entry(
@@ -430,7 +451,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
 
 /** Provider-level defaults merged into every resource's labels, and the project id. */
 export const gcpProviderLimits: TypeEntry = entry(
-    gcpLabels("defaultLabels"),
+    constraint("gcp-labels", "defaultLabels", providerLabelsTest, LABELS),
     text("project", { min: 6, max: 30, pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/, chars: "a lowercase letter first, then lowercase letters, digits and '-'" }, "https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin"),
 );
 

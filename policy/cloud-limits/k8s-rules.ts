@@ -97,5 +97,5 @@ export const portNumberOrName: Test = (v) => {
     if (typeof v === "number") {
         return Number.isInteger(v) && v >= 1 && v <= 65535 ? undefined : "1–65535";
     }
-    return ianaServiceName(v, {});
+    return ianaServiceName(v, {}, {});
 };

@@ -12,7 +12,12 @@ export type Family = (typeof families)[number];
 type Props = Record<string, unknown>;
 
 /** Returns the limit the value breaks, or undefined when it holds. `props` allows cross-field limits. */
-export type Test = (value: unknown, props: Props) => string | undefined;
+export type Test = (value: unknown, props: Props, context: Context) => string | undefined;
+
+/** What a test may read besides the value: the resource's explicit provider's inputs (decoded), if any. */
+export interface Context {
+    readonly provider?: Props;
+}
 
 interface Segment {
     readonly key: string;
@@ -164,32 +169,30 @@ export function durationTest(minSeconds: number, maxSeconds: number, allowEmpty 
 }
 
 /** A map's keys and values (tags, labels) against per-entry tests and a count limit. */
-export function mapTest(spec: { maxEntries: number; key: Test; value?: Test; label: string }): Test {
-    return (v, props) => {
+export function mapTest(spec: { maxEntries: number; key: Test; value?: Test; label: string; inherited?: (context: Context) => readonly string[] }): Test {
+    return (v, props, context) => {
         if (!isObject(v)) {
             return undefined;
         }
         const entries = Object.entries(v);
-        if (entries.length > spec.maxEntries) {
-            return `at most ${spec.maxEntries} ${spec.label}s (has ${entries.length})`;
+        // Keys the provider adds to every resource (default tags/labels) count towards the limit.
+        const inherited = spec.inherited?.(context) ?? [];
+        const total = inherited.length === 0 ? entries.length : new Set([...inherited, ...Object.keys(v)]).size;
+        if (total > spec.maxEntries) {
+            return `at most ${spec.maxEntries} ${spec.label}s (has ${total}${total > entries.length ? `, ${total - entries.length} from the provider` : ""})`;
         }
         for (const [k, x] of entries) {
-            const bad = spec.key(k, props);
+            const bad = spec.key(k, props, context);
             if (bad) {
                 return `${spec.label} key "${k}": ${bad}`;
             }
-            const badValue = spec.value?.(x, props);
+            const badValue = spec.value?.(x, props, context);
             if (badValue) {
                 return `${spec.label} "${k}" value "${String(x)}": ${badValue}`;
             }
         }
         return undefined;
     };
-}
-
-/** Either test passes (e.g. a port given as a number or a name). */
-export function eitherTest(a: Test, b: Test, text: string): Test {
-    return (v, props) => (a(v, props) === undefined || b(v, props) === undefined ? undefined : text);
 }
 
 /** The IPv4 CIDR's prefix length within [min, max]. */

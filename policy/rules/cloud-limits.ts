@@ -26,7 +26,7 @@ function policyFor(family: Family): ResourceValidationPolicy {
         description: descriptions[family],
         enforcementLevel: "mandatory",
         validateResource: (args, report) => {
-            for (const v of violations(args.type, args.name, args.props, family)) {
+            for (const v of violations(args.type, args.name, args.props, family, args.provider?.props)) {
                 report(v.message);
             }
         },

@@ -184,6 +184,24 @@ describe("cloud-limits/aws-tags", () => {
     });
 });
 
+describe("limits counted with the provider's defaults", () => {
+    const many = (n: number, prefix = "k") => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "v"]));
+    it("counts AWS default tags towards the 50 (tagsAll)", async () => {
+        const provider = providerFixture("aws", "aws-p", { region: "eu-west-1", defaultTags: { tags: many(6, "d") } });
+        const vpc = (n: number) => fixture("aws:ec2/vpc:Vpc", { tags: many(n) }, { name: `vpc-${n}`, provider: provider.name });
+        const f = await runPolicies(cloudLimitPolicies, [provider, vpc(45), vpc(44)]);
+        expect(f.map((x) => x.resource)).toEqual(["vpc-45"]);
+        expect(f[0].message).toContain("at most 50 tags (has 51, 6 from the provider)");
+    });
+    it("counts GCP default labels and goog-pulumi-provisioned towards the 64", async () => {
+        const provider = providerFixture("gcp", "gcp-p", { region: "asia-south1", defaultLabels: many(2, "d") });
+        const topic = (n: number) => fixture("gcp:pubsub/topic:Topic", { name: `topic-${n}`, labels: many(n) }, { name: `topic-${n}`, provider: provider.name });
+        const f = await runPolicies(cloudLimitPolicies, [provider, topic(62), topic(61)]);
+        expect(f.map((x) => x.resource)).toEqual(["topic-62"]);
+        expect(f[0].message).toContain("at most 64 labels (has 65, 3 from the provider)");
+    });
+});
+
 describe("cloud-limits/gcp-labels", () => {
     it("fails an uppercase label key or value and 65 labels; passes 64 lowercase labels", async () => {
         const topic = "gcp:pubsub/topic:Topic";
