@@ -100,13 +100,16 @@ const asnRanges = [
     [17493, 17493],
 ] as const;
 
+const INSIDE_30 = /^169\.254\.(\d{1,3})\.(\d{1,3})\/30$/;
+const DIGITS = /^\d+$/;
+const WAF_LOG_DESTINATION = /(:log-group:|:firehose:deliverystream\/|:::)aws-waf-logs-/;
 /** The /30 inside a tunnel must be in 169.254.0.0/16 and none of the ranges AWS reserves. */
 const reservedInside = new Set(["169.254.0.0", "169.254.1.0", "169.254.2.0", "169.254.3.0", "169.254.4.0", "169.254.5.0", "169.254.169.252"]);
 const insideCidr: Test = (v) => {
     if (typeof v !== "string") {
         return undefined;
     }
-    const m = /^169\.254\.(\d{1,3})\.(\d{1,3})\/30$/.exec(v);
+    const m = INSIDE_30.exec(v);
     if (!m || Number(m[1]) > 255 || Number(m[2]) > 252 || Number(m[2]) % 4 !== 0) {
         return "a /30 inside 169.254.0.0/16";
     }
@@ -461,7 +464,7 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         custom(
             "value",
             "logDestinationConfigs[]",
-            (v) => (typeof v === "string" && !/(:log-group:|:firehose:deliverystream\/|:::)aws-waf-logs-/.test(v) ? 'a destination named "aws-waf-logs-…"' : undefined),
+            (v) => (typeof v === "string" && !WAF_LOG_DESTINATION.test(v) ? 'a destination named "aws-waf-logs-…"' : undefined),
             doc("waf/latest/developerguide/logging-destinations.html"),
         ),
         custom("range", "logDestinationConfigs", (v) => (Array.isArray(v) && v.length !== 1 ? "exactly one destination" : undefined), doc("waf/latest/APIReference/API_LoggingConfiguration.html")),
@@ -510,7 +513,7 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
 };
 
 function rangeOfPort(v: unknown): string | undefined {
-    const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+    const n = typeof v === "number" ? v : typeof v === "string" && DIGITS.test(v) ? Number(v) : NaN;
     return n >= 1 && n <= 65535 ? undefined : '"traffic-port" or 1–65535';
 }
 

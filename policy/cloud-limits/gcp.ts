@@ -83,6 +83,9 @@ const privateAsn = [
     [4200000000, 4294967294],
 ] as const;
 
+const LINK_LOCAL_RANGE = /^169\.254\.\d{1,3}\.\d{1,3}\/(30|29)$/;
+const LINK_LOCAL = /^169\.254\./;
+
 /** Cloud Run rejects these variable names: they are set by the platform. */
 const reservedEnv = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
 const runEnvName: Test = (v) => {
@@ -258,13 +261,13 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         gcpLabels(),
     ]),
     "gcp:compute/routerInterface:RouterInterface": computeName([
-        custom("value", "ipRange", (v) => (typeof v === "string" && !/^169\.254\.\d{1,3}\.\d{1,3}\/(30|29)$/.test(v) ? "a link-local /30 (or /29) in 169.254.0.0/16" : undefined), "https://cloud.google.com/network-connectivity/docs/router/concepts/overview#bgp-ips"),
+        custom("value", "ipRange", (v) => (typeof v === "string" && !LINK_LOCAL_RANGE.test(v) ? "a link-local /30 (or /29) in 169.254.0.0/16" : undefined), "https://cloud.google.com/network-connectivity/docs/router/concepts/overview#bgp-ips"),
     ], false),
     "gcp:compute/routerPeer:RouterPeer": computeName([
         inRanges("peerAsn", [[1, 4294967294]], VPN),
         between("advertisedRoutePriority", 0, 65535, ROUTER),
         oneOf("advertiseMode", ["DEFAULT", "CUSTOM"], ROUTER),
-        custom("value", "peerIpAddress", (v) => (typeof v === "string" && !/^169\.254\./.test(v) ? "a link-local address in 169.254.0.0/16" : undefined), "https://cloud.google.com/network-connectivity/docs/router/concepts/overview#bgp-ips"),
+        custom("value", "peerIpAddress", (v) => (typeof v === "string" && !LINK_LOCAL.test(v) ? "a link-local address in 169.254.0.0/16" : undefined), "https://cloud.google.com/network-connectivity/docs/router/concepts/overview#bgp-ips"),
     ], false),
     "gcp:compute/instanceTemplate:InstanceTemplate": instanceTemplate(),
     "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": instanceTemplate(),

@@ -69,6 +69,9 @@ export function k8sAnnotationKeysAt(path: string): Constraint {
     return constraint("k8s-labels", path, annotationKeysTest, K8S_ANNOTATIONS);
 }
 
+const IANA_CHARS = /^[-a-z0-9]+$/;
+const HAS_LETTER = /[a-z]/;
+
 /**
  * IANA_SVC_NAME (a container port's name): 1–15 characters, lowercase alphanumerics and '-', at
  * least one letter, no '--', no '-' at either end.
@@ -80,10 +83,10 @@ export const ianaServiceName: Test = (v) => {
     if (v.length < 1 || v.length > 15) {
         return "an IANA_SVC_NAME of 1–15 characters";
     }
-    if (!/^[-a-z0-9]+$/.test(v)) {
+    if (!IANA_CHARS.test(v)) {
         return "an IANA_SVC_NAME: lowercase letters, digits and '-' only";
     }
-    if (!/[a-z]/.test(v)) {
+    if (!HAS_LETTER.test(v)) {
         return "an IANA_SVC_NAME with at least one letter";
     }
     if (v.includes("--")) {

@@ -137,11 +137,15 @@ export function enumTest(values: readonly (string | number)[]): Test {
     return (v) => (typeof v === "string" || typeof v === "number" ? (set.has(v) ? undefined : text) : undefined);
 }
 
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+const DURATION = /^(\d+(?:\.\d+)?)s$/;
+const IPV4_CIDR = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/;
+
 /** A number (or a numeric string) within one of the closed ranges. */
 export function rangeTest(ranges: readonly (readonly [number, number])[], integer = true): Test {
     const text = ranges.map(([a, b]) => (a === b ? `${a}` : b === Number.MAX_SAFE_INTEGER ? `≥ ${a}` : `${a}–${b}`)).join(" or ");
     return (v) => {
-        const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
+        const n = typeof v === "number" ? v : typeof v === "string" && NUMERIC.test(v) ? Number(v) : undefined;
         if (n === undefined) {
             return undefined;
         }
@@ -159,7 +163,7 @@ export function durationTest(minSeconds: number, maxSeconds: number, allowEmpty 
         if (typeof v !== "string" || (allowEmpty && v === "")) {
             return undefined;
         }
-        const m = /^(\d+(?:\.\d+)?)s$/.exec(v);
+        const m = DURATION.exec(v);
         if (!m) {
             return `${text} written as "<seconds>s"`;
         }
@@ -201,7 +205,7 @@ export function cidrPrefixTest(min: number, max: number): Test {
         if (typeof v !== "string") {
             return undefined;
         }
-        const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(v);
+        const m = IPV4_CIDR.exec(v);
         if (!m) {
             return "an IPv4 CIDR block";
         }
