@@ -261,7 +261,7 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("clusterMode", ["enabled", "disabled", "compatible"], EC),
         oneOf("transitEncryptionMode", ["preferred", "required"], EC),
         oneOf("authTokenUpdateStrategy", ["SET", "ROTATE", "DELETE"], doc("AmazonElastiCache/latest/APIReference/API_ModifyReplicationGroup.html")),
-        text("authToken", { min: 16, max: 128, pattern: /^[!#-?A-~]+$/, chars: 'printable ASCII except / " @ and space', forbid: [[/\//, "no /"]] }, doc("AmazonElastiCache/latest/dg/auth.html"), { secret: true }),
+        text("authToken", { min: 16, max: 128, pattern: /^[A-Za-z0-9!&#$^<>-]+$/, chars: "letters, digits and the specials ! & # $ ^ < > -" }, doc("AmazonElastiCache/latest/dg/auth.html"), { secret: true }),
         between("numNodeGroups", 1, 500, EC),
         between("replicasPerNodeGroup", 0, 5, EC),
         between("port", 1, 65535, EC),

@@ -100,6 +100,45 @@ const runEnvName: Test = (v) => {
     }
     return reservedEnv.has(v) ? "not one of PORT, K_SERVICE, K_REVISION, K_CONFIGURATION (reserved)" : undefined;
 };
+const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
+const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const memoryUnits: Readonly<Record<string, number>> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+const GiB = 1024 ** 3;
+
+/**
+ * Cloud Run's CPU and memory pairs: CPU 0.08–1 or exactly 2, 4, 6, 8; memory 128 MiB (512 MiB in
+ * the second generation) to 32 GiB; 4 CPU needs ≥ 2 GiB and 6 or 8 CPU ≥ 4 GiB; over 4, 8, 16,
+ * 24 GiB needs at least 2, 4, 6, 8 CPU.
+ */
+const runResources: Test = (v, p) => {
+    if (!v || typeof v !== "object") {
+        return undefined;
+    }
+    const limits = v as Record<string, unknown>;
+    const cpuMatch = typeof limits.cpu === "string" ? CPU.exec(limits.cpu) : null;
+    const memMatch = typeof limits.memory === "string" ? MEMORY.exec(limits.memory) : null;
+    const cpu = cpuMatch ? Number(cpuMatch[1]) / (cpuMatch[2] === "m" ? 1000 : 1) : undefined;
+    const mem = memMatch ? Number(memMatch[1]) * (memoryUnits[memMatch[2] ?? ""] ?? 1) : undefined;
+    if (cpu !== undefined && !((cpu >= 0.08 && cpu <= 1) || [2, 4, 6, 8].includes(cpu))) {
+        return `cpu ${String(limits.cpu)}: 0.08–1, 2, 4, 6 or 8`;
+    }
+    const template = p.template && typeof p.template === "object" ? (p.template as Record<string, unknown>) : {};
+    const minMem = template.executionEnvironment === "EXECUTION_ENVIRONMENT_GEN2" ? 512 * 1024 ** 2 : 128 * 1024 ** 2;
+    if (mem !== undefined && (mem < minMem || mem > 32 * GiB)) {
+        return `memory ${String(limits.memory)}: ${minMem / 1024 ** 2} MiB–32 GiB`;
+    }
+    if (cpu !== undefined && mem !== undefined) {
+        const needMem = cpu >= 6 ? 4 * GiB : cpu >= 4 ? 2 * GiB : 0;
+        if (mem < needMem) {
+            return `${cpu} CPU needs at least ${needMem / GiB} GiB of memory`;
+        }
+        const needCpu = mem > 24 * GiB ? 8 : mem > 16 * GiB ? 6 : mem > 8 * GiB ? 4 : mem > 4 * GiB ? 2 : 0;
+        if (cpu < needCpu) {
+            return `${String(limits.memory)} of memory needs at least ${needCpu} CPU`;
+        }
+    }
+    return undefined;
+};
 const fqdn: StringSpec = { max: 253, pattern: /^([A-Za-z0-9_*](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.)+$/, chars: "a fully qualified name ending with '.', labels of at most 63 characters" };
 const healthCheck = (): TypeEntry =>
     computeName([
@@ -157,6 +196,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         constraint("k8s-container", "template.containers[].name", dns1123Label(), RUN),
         constraint("k8s-port", "template.containers[].ports[].name", (v) => (typeof v === "string" && v !== "http1" && v !== "h2c" ? "http1 or h2c" : undefined), "https://cloud.google.com/run/docs/reference/rest/v2/Container#containerport"),
         between("template.containers[].ports[].containerPort", 1, 65535, "https://cloud.google.com/run/docs/reference/rest/v2/Container#containerport"),
+        custom("range", "template.containers[].resources.limits", runResources, "https://cloud.google.com/run/docs/configuring/services/cpu and https://cloud.google.com/run/docs/configuring/services/memory-limits"),
         custom("value", "template.containers[].envs[].name", runEnvName, "https://cloud.google.com/run/docs/configuring/services/environment-variables#reserved"),
         between("template.containers[].livenessProbe.timeoutSeconds", 1, 3600, "https://cloud.google.com/run/docs/reference/rest/v2/Container#probe"),
         between("template.containers[].startupProbe.timeoutSeconds", 1, 240, "https://cloud.google.com/run/docs/reference/rest/v2/Container#probe"),

@@ -144,6 +144,16 @@ describe("cloud-limits/range", () => {
         expect(await ids("aws:ec2/vpnGateway:VpnGateway", { amazonSideAsn: "65535" })).toEqual(["cloud-limits/range"]);
         expect(await ids("aws:ec2/vpnGateway:VpnGateway", { amazonSideAsn: "64512" })).toEqual([]);
     });
+    it("takes Cloud Run CPU 0.08–1, 2, 4, 6, 8 with the memory each needs", async () => {
+        const run = (cpu: string, memory: string) => ({ name: "svc", template: { executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2", containers: [{ name: "api", resources: { limits: { cpu, memory } } }] } });
+        const svc = "gcp:cloudrunv2/service:Service";
+        expect(await ids(svc, run("3", "4Gi"))).toEqual(["cloud-limits/range"]);
+        expect(await ids(svc, run("4", "1Gi"))).toEqual(["cloud-limits/range"]);
+        expect(await ids(svc, run("1", "8Gi"))).toEqual(["cloud-limits/range"]);
+        expect(await ids(svc, run("1", "256Mi"))).toEqual(["cloud-limits/range"]);
+        expect(await ids(svc, run("4", "2Gi"))).toEqual([]);
+        expect(await ids(svc, run("500m", "512Mi"))).toEqual([]);
+    });
     it("fails a random password shorter than its required minimums", async () => {
         const pw = "random:index/randomPassword:RandomPassword";
         expect(await ids(pw, { length: 10, minLower: 4, minUpper: 4, minNumeric: 4 })).toEqual(["cloud-limits/range"]);
@@ -160,6 +170,12 @@ describe("cloud-limits/value", () => {
         expect(f[0].message).not.toContain("0abcdefgh");
         expect(await ids(vpn, { tunnel1PresharedKey: "abc.def_123" })).toEqual([]);
         expect(await ids(vpn, { tunnel1PresharedKey: "short" })).toEqual(["cloud-limits/value"]);
+    });
+    it("takes only ! & # $ ^ < > - as specials in an ElastiCache AUTH token of 16–128", async () => {
+        const rg = "aws:elasticache/replicationGroup:ReplicationGroup";
+        expect(await ids(rg, { replicationGroupId: "platform", authToken: "abcdefghijklmnop@" })).toEqual(["cloud-limits/value"]);
+        expect(await ids(rg, { replicationGroupId: "platform", authToken: "abcdefghijklmno" })).toEqual(["cloud-limits/value"]);
+        expect(await ids(rg, { replicationGroupId: "platform", authToken: "abcdefgh!&#$^<>-" })).toEqual([]);
     });
     it("fails a tunnel inside CIDR AWS reserves (169.254.169.252/30) or not a /30 of 169.254.0.0/16", async () => {
         expect(await ids(vpn, { tunnel1InsideCidr: "169.254.169.252/30" })).toEqual(["cloud-limits/value"]);
