@@ -290,6 +290,8 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         text("description", { min: 0, max: 1000, pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/, chars: "printable Latin-1" }, doc("IAM/latest/APIReference/API_CreateRole.html")),
         between("maxSessionDuration", 3600, 43200, doc("IAM/latest/APIReference/API_CreateRole.html")),
         text("path", { max: 512, pattern: /^\/([\u0021-\u007E]*\/)?$/, chars: "/ or /…/" }, doc("IAM/latest/APIReference/API_CreateRole.html")),
+        // The account's default quota (AWS can raise it to 4096 on request).
+        text("assumeRolePolicy", { max: 2048 }, doc("IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length")),
         awsTags(),
     ),
     "aws:iam/rolePolicy:RolePolicy": entry(
@@ -316,6 +318,7 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
     "aws:lb/listener:Listener": entry(
         port("port", doc("elasticloadbalancing/latest/APIReference/API_CreateListener.html")),
         oneOf("protocol", ["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"], doc("elasticloadbalancing/latest/APIReference/API_CreateListener.html")),
+        text("sslPolicy", { max: 128, pattern: /^ELBSecurityPolicy-[A-Za-z0-9-]+$/, chars: "an ELBSecurityPolicy-… name" }, doc("elasticloadbalancing/latest/application/describe-ssl-policies.html")),
         oneOf("defaultActions[].type", ["forward", "redirect", "fixed-response", "authenticate-cognito", "authenticate-oidc", "jwt-validation"], doc("elasticloadbalancing/latest/APIReference/API_Action.html")),
         oneOf("defaultActions[].redirect.statusCode", ["HTTP_301", "HTTP_302"], doc("elasticloadbalancing/latest/APIReference/API_RedirectActionConfig.html")),
         awsTags(),

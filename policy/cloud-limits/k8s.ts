@@ -49,6 +49,8 @@ function podTemplate(prefix: string): Constraint[] {
             oneOf(`${c}.imagePullPolicy`, ["Always", "Never", "IfNotPresent"], `${POD}#image`),
             constraint("value", `${c}.env[].name`, envName, `${POD}#environment-variables`),
             constraint("name", `${c}.volumeMounts[].name`, dns1123Label(), `${POD}#volumes`),
+            custom("value", `${c}.resources.limits`, quantities, "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/"),
+            custom("value", `${c}.resources.requests`, quantities, "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/"),
         );
         for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
             out.push(
@@ -73,6 +75,14 @@ function podTemplate(prefix: string): Constraint[] {
     return out;
 }
 
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+/** Resource quantities (apimachinery's quantity grammar): a number and an optional SI/binary suffix or exponent. */
+const quantities = mapTest({
+    maxEntries: Number.MAX_SAFE_INTEGER,
+    key: stringTest({ max: 253 }),
+    value: (v) => (typeof v === "string" && !QUANTITY.test(v) ? "a quantity such as 500m, 2, 512Mi or 1Gi" : undefined),
+    label: "resource",
+});
 const selector = (path: string) => k8sLabelsAt(`${path}.matchLabels`);
 const dataKeys = mapTest({ maxEntries: Number.MAX_SAFE_INTEGER, key: stringTest({ max: 253, pattern: /^[-._a-zA-Z0-9]+$/, chars: "letters, digits, '-', '_', '.'" }), label: "data" });
 const hpa = `${API}workload-resources/horizontal-pod-autoscaler-v2/`;

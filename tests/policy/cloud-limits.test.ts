@@ -171,6 +171,11 @@ describe("cloud-limits/value", () => {
         expect(await ids(vpn, { tunnel1PresharedKey: "abc.def_123" })).toEqual([]);
         expect(await ids(vpn, { tunnel1PresharedKey: "short" })).toEqual(["cloud-limits/value"]);
     });
+    it("fails a Kubernetes resource quantity the API cannot parse", async () => {
+        const pod = (cpu: string) => ({ metadata: { name: "d" }, spec: { template: { spec: { containers: [{ name: "app", resources: { limits: { cpu, memory: "512Mi" } } }] } } } });
+        expect(await ids("kubernetes:apps/v1:Deployment", pod("2 cores"))).toEqual(["cloud-limits/value"]);
+        expect(await ids("kubernetes:apps/v1:Deployment", pod("500m"))).toEqual([]);
+    });
     it("takes only ! & # $ ^ < > - as specials in an ElastiCache AUTH token of 16–128", async () => {
         const rg = "aws:elasticache/replicationGroup:ReplicationGroup";
         expect(await ids(rg, { replicationGroupId: "platform", authToken: "abcdefghijklmnop@" })).toEqual(["cloud-limits/value"]);
