@@ -1,5 +1,5 @@
 import { CloudRunServiceCard, ReplicaRange, TopologyCard } from "../catalog/types";
-import { bucketName, connectorName, dualRegionLocation, gcpZoneLetters, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../components/gcp/naming";
+import { bucketName, connectorName, dualRegionLocation, gcpZoneLetters, redisInstanceName, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../components/gcp/naming";
 import type { DeployContext } from "../stacks/context";
 import { GcpProfile, gcpProfiles } from "../stacks/profiles/gcp";
 import { connectionBudget, connectionBudgetFinding } from "./db-budget";
@@ -171,6 +171,12 @@ export function adjustmentFindings(ctx: DeployContext, card: CloudRunServiceCard
         const chosen = connectorName(r.region);
         if (chosen !== wanted) {
             out.push(finding("adjust/vpc-connector-name", "info", chosen, `"${wanted}" is ${wanted.length} characters; connector names allow 25: using "${chosen}"`));
+        }
+        // Memorystore exists in active regions only (regional-platform.ts).
+        const redisWanted = `melmastoon-${unit}-${config.environment}-${r.region}`;
+        const redisChosen = redisInstanceName(unit, config.environment, r.region);
+        if (r.role === "active" && redisChosen !== redisWanted) {
+            out.push(finding("adjust/redis-instance-name", "info", redisChosen, `"${redisWanted}" is ${redisWanted.length} characters; Memorystore instance ids allow 40: using "${redisChosen}"`));
         }
         const offset = utcOffsetHours[r.region] ?? 0;
         if (!Number.isInteger(offset)) {

@@ -19,6 +19,24 @@ export function connectorName(region: string): string {
     return ok;
 }
 
+/** Memorystore for Redis instance ids: 1–40 characters, a lowercase letter first, lowercase letters, digits and '-', no '-' last. */
+export const redisInstanceNamePattern = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/**
+ * The Redis instance id: the platform's `melmastoon-{unit}-{env}-{region}` where it fits in 40
+ * characters (kept as it was, so those instances are untouched), else without the `melmastoon-`
+ * prefix (the project, `melmastoon-{env}`, already carries it), else unit and region. Ids are unique
+ * per project and region, so each form stays unique; the choice depends only on its inputs (stable).
+ */
+export function redisInstanceName(unit: string, env: Environment, region: string): string {
+    const candidates = [`melmastoon-${unit}-${env}-${region}`, `${unit}-${env}-${region}`, `${unit}-${region}`];
+    const ok = candidates.find((c) => redisInstanceNamePattern.test(c));
+    if (!ok) {
+        throw new Error(`no valid Memorystore instance id for ${unit} in ${env}/${region}`);
+    }
+    return ok;
+}
+
 /** The short unit name of a Cloud Run card: `notification-service` → `notification`. */
 export function unitOf(service: string): string {
     return service.replace(/-service(?=$|-)/, "");

@@ -13,7 +13,7 @@ import { Redis, validateRedisProfile } from "./redis";
 import { RegionalNetwork } from "./network";
 import { secretIdOf, Secrets } from "./secrets";
 import { Subscriptions } from "./subscriptions";
-import { pgbouncerNames, regionCidrs, regionZones, sqlInstanceName, unitOf } from "./naming";
+import { pgbouncerNames, redisInstanceName, regionCidrs, regionZones, sqlInstanceName, unitOf } from "./naming";
 
 /** Environment variable a secret purpose is mounted as. */
 export function envNameOf(purpose: string): string {
@@ -159,7 +159,9 @@ export class RegionalPlatform extends pulumi.ComponentResource {
         this.redis = new Redis(
             `${name}-redis`,
             {
-                name: `melmastoon-${unit}-${args.environment}-${region}`,
+                // Ids over 40 characters (staging's, prod-eu's) were never creatable, so the shorter id
+                // replaces nothing that exists; ids that fitted are unchanged.
+                name: redisInstanceName(unit, args.environment, region),
                 region,
                 networkId: args.network.id,
                 keyId: args.key.keyId,

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { awsPolicies } from "./aws";
+import { cloudLimitPolicies } from "./cloud-limits";
 import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
 import { k8sPolicies } from "./k8s";
@@ -13,4 +14,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...awsPolicies,
     ...k8sPolicies,
     ...gcpPolicies,
+    ...cloudLimitPolicies,
 ];
