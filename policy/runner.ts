@@ -7,6 +7,7 @@ import {
 } from "@pulumi/policy";
 import { Finding } from "../capacity/findings";
 import type { RegisteredResource } from "../plan/engine";
+import { informationalPolicies } from "./rules/severity";
 
 /**
  * Runs the pack's policy objects over resources recorded by the offline engine, building the same
@@ -91,7 +92,7 @@ export async function runPolicies(policies: readonly Policy[], resources: readon
     }
     const findings: Finding[] = [];
     for (const policy of policies) {
-        const severity = policy.enforcementLevel === "advisory" ? "advisory" : "mandatory";
+        const severity = policy.enforcementLevel === "advisory" ? (informationalPolicies.has(policy.name) ? "info" : "advisory") : "mandatory";
         if (policy.enforcementLevel === "disabled") {
             continue;
         }

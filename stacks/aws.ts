@@ -99,6 +99,7 @@ export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.
                 randomProvider,
                 adminRoleArn: `arn:aws:iam::${config.aws.accountId}:role/platform-admin`,
                 xapiIngestPath,
+                features: config.features,
             },
             { provider },
         );
@@ -108,7 +109,7 @@ export function deployAws(ctx: DeployContext): { outputs: Record<string, pulumi.
         for (const card of cards) {
             new ServiceWorkload(
                 `${card.service}-${r.region}`,
-                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle },
+                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle, features: config.features },
                 { provider: platform.handle.k8sProvider, dependsOn: [...platform.handle.crdsReady] },
             );
         }

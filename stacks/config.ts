@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FeatureSwitches } from "../catalog/features";
 import { Environment, environments } from "../catalog/types";
 import { ResidencyZone, regionsAllowed, residencyZones } from "./regions";
 
@@ -11,7 +12,7 @@ import { ResidencyZone, regionsAllowed, residencyZones } from "./regions";
 export const PROJECT = "learning-platform";
 
 /** Keys a stack file may set, under the project namespace. */
-export const configKeys = ["environment", "residency", "owner", "domain", "aws", "gcp", "images", "replicaOverrides"] as const;
+export const configKeys = ["environment", "residency", "owner", "domain", "aws", "gcp", "images", "replicaOverrides", "features"] as const;
 
 const imageRef = /^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
 const cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
@@ -53,6 +54,11 @@ const rawSchema = z.strictObject({
     }),
     images: z.record(z.string(), z.string().regex(imageRef, "an image reference pinned by digest: registry/repo@sha256:<64 hex>")),
     replicaOverrides: z.record(z.string(), replicaRangeSchema).default({}),
+    /**
+     * Features whose value operations provide (catalog/features.ts), each off by default: off, the
+     * value is read optionally and the feature's flags stay off; on declares the value is in place.
+     */
+    features: z.strictObject({ aiGateway: z.boolean().default(false) }).default({ aiGateway: false }),
 });
 
 export interface AwsRegionConfig {
@@ -87,6 +93,8 @@ export interface StackConfig {
     readonly images: Readonly<Record<string, string>>;
     /** Replica bounds overriding the catalog, keyed `service/role`. */
     readonly replicaOverrides: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
+    /** Switches of the features operations provide values for (all off by default). */
+    readonly features: FeatureSwitches;
 }
 
 export interface ConfigIssue {

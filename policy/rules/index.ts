@@ -3,6 +3,7 @@ import { awsPolicies } from "./aws";
 import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
 import { k8sPolicies } from "./k8s";
+import { startupPolicies } from "./startup";
 
 /**
  * Every rule of the pack. `policy/index.ts` hands them to CrossGuard; the offline plan and the tests
@@ -13,4 +14,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...awsPolicies,
     ...k8sPolicies,
     ...gcpPolicies,
+    ...startupPolicies,
 ];
