@@ -71,11 +71,17 @@ function policyResources(resources: readonly RegisteredResource[], byName: Reado
             asType: (cls) => (pulumiTypeOf(cls) === r.type ? (r.props as never) : undefined),
         });
     }
+    const byUrn = new Map([...out.values()].map((p) => [p.urn, p]));
     for (const r of resources) {
         const self = out.get(r.name + "\u0000" + r.type);
         const parent = r.parent ? byName.get(r.parent) : undefined;
         if (self && parent) {
             self.parent = out.get(parent.name + "\u0000" + parent.type);
+        }
+        if (self && r.dependencies) {
+            for (const [key, deps] of Object.entries(r.dependencies)) {
+                self.propertyDependencies[key] = deps.map((u) => byUrn.get(u)).filter((p): p is PolicyResource => p !== undefined);
+            }
         }
     }
     return [...out.values()];
