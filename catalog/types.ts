@@ -104,7 +104,9 @@ export type Dependency =
     | { readonly kind: "nats" }
     | { readonly kind: "object-storage" }
     /** A peer service in the mesh, by its namespace. */
-    | { readonly kind: "service"; readonly name: string; readonly namespace: string; readonly port: number };
+    | { readonly kind: "service"; readonly name: string; readonly namespace: string; readonly port: number }
+    /** A service on the other cloud, reached over the private cross-cloud path by the URL in `configKey`. */
+    | { readonly kind: "cross-cloud"; readonly service: string; readonly cloud: "gcp"; readonly port: number; readonly protocol: "http"; readonly configKey: string };
 
 /** A caller allowed in by NetworkPolicy besides the gateway and Prometheus. */
 export interface InboundPeer {

@@ -55,6 +55,22 @@ function resourceArgs(r: RegisteredResource, byName: ReadonlyMap<string, Registe
     };
 }
 
+/** The resources as CrossGuard hands them to a stack policy (for pure checks the plan also reports). */
+export function toPolicyResources(resources: readonly RegisteredResource[]): PolicyResource[] {
+    return policyResources(resources, namesOf(resources));
+}
+
+function namesOf(resources: readonly RegisteredResource[]): Map<string, RegisteredResource> {
+    const byName = new Map<string, RegisteredResource>();
+    for (const r of resources) {
+        // Parents and providers are referenced by logical name; component and provider names are unique.
+        if (!byName.has(r.name) || r.type.startsWith("pulumi:providers:")) {
+            byName.set(r.name, r);
+        }
+    }
+    return byName;
+}
+
 function policyResources(resources: readonly RegisteredResource[], byName: ReadonlyMap<string, RegisteredResource>): PolicyResource[] {
     const out = new Map<string, PolicyResource>();
     for (const r of resources) {
@@ -89,13 +105,7 @@ function policyResources(resources: readonly RegisteredResource[], byName: Reado
 
 /** Runs every policy over the resources; each violation becomes a finding. */
 export async function runPolicies(policies: readonly Policy[], resources: readonly RegisteredResource[]): Promise<Finding[]> {
-    const byName = new Map<string, RegisteredResource>();
-    for (const r of resources) {
-        // Parents and providers are referenced by logical name; component and provider names are unique.
-        if (!byName.has(r.name) || r.type.startsWith("pulumi:providers:")) {
-            byName.set(r.name, r);
-        }
-    }
+    const byName = namesOf(resources);
     const findings: Finding[] = [];
     for (const policy of policies) {
         const severity = policy.enforcementLevel === "advisory" ? (informationalPolicies.has(policy.name) ? "info" : "advisory") : "mandatory";

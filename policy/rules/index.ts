@@ -2,6 +2,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { awsPolicies } from "./aws";
 import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
+import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
 import { startupPolicies } from "./startup";
 
@@ -15,4 +16,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...k8sPolicies,
     ...gcpPolicies,
     ...startupPolicies,
+    ...graphPolicies,
 ];
