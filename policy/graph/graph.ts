@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { activeCatalog } from "../../catalog/synthetic";
 import { CloudRunServiceCard, Dependency, K8sServiceCard, TopologyCard } from "../../catalog/types";
 import { ResourceIndex, clusterOf, clusterRegion, k8sNameOf, namespaceOf, regionOf } from "../resource-index";
-import { arr, obj } from "../rules/util";
+import { arr, obj, providerProp } from "../rules/util";
 import { awsSecretIdMatches } from "../rules/startup";
 import { zoneOfRegion as residencyZoneOfRegion } from "../../stacks/regions";
 
@@ -413,10 +413,17 @@ const crossCloud: EksResolver = (m, c, dep) => {
     } else {
         path.push(`${vpns.length} AWS VPN connections (BGP) in ${c.region}`);
     }
-    const zoneOfCaller = residencyZoneOfRegion("aws", c.region);
+    // The stack's residency (the AWS provider's default `residency` tag), else the caller region's zone;
+    // a `global` stack (dev, staging: no real tenant data) may pair any regions.
+    const declared = m.index
+        .of("pulumi:providers:aws")
+        .filter((p) => regionOf(p) === c.region)
+        .map((p) => obj(obj(providerProp(p, "defaultTags")).tags).residency)
+        .find((z): z is string => typeof z === "string");
+    const zoneOfCaller = declared ?? residencyZoneOfRegion("aws", c.region);
     const sameZone = (r: PolicyResource) => {
         const region = regionOf(r);
-        return region !== undefined && zoneOfCaller !== undefined && residencyZoneOfRegion("gcp", region) === zoneOfCaller;
+        return region !== undefined && zoneOfCaller !== undefined && (zoneOfCaller === "global" || residencyZoneOfRegion("gcp", region) === zoneOfCaller);
     };
     const tunnels = m.index.of("gcp:compute/vpnTunnel:VpnTunnel").filter(sameZone);
     const peers = m.index.of("gcp:compute/routerPeer:RouterPeer").filter(sameZone);
@@ -692,13 +699,27 @@ export function serviceGraph(resources: readonly PolicyResource[], cards: readon
     return [...eksEdges(m, cards), ...runEdges(m, cards)];
 }
 
-/** One line per edge, for the plan's report. */
+/**
+ * The plan's "Service graph" section: one line per service and dependency, the regions where the
+ * same holds folded together (the path shown is the first region's).
+ */
 export function renderGraph(edges: readonly GraphEdge[]): string[] {
     const missing = edges.filter((e) => e.problems.length > 0).length;
-    const lines = [`Service graph (${edges.length} edges, ${missing} without a path):`];
+    const groups = new Map<string, { regions: string[]; edge: GraphEdge }>();
     for (const e of edges) {
-        const how = e.problems.length > 0 ? `NO PATH: ${e.problems[0]}` : e.path.join(" → ");
-        lines.push(`    ${e.from} → ${e.to}  [${e.protocol}]  ${how}${e.outside ? " (outside program)" : ""}`);
+        const [service, region] = e.from.split("@");
+        const key = [service, e.to, e.protocol, e.problems[0] ?? "", e.outside ? "outside" : ""].join("|");
+        const g = groups.get(key);
+        if (g) {
+            g.regions.push(region);
+        } else {
+            groups.set(key, { regions: [region], edge: e });
+        }
+    }
+    const lines = [`Service graph (${edges.length} edges, ${missing} without a path):`];
+    for (const { regions, edge: e } of groups.values()) {
+        const how = e.problems.length > 0 ? `NO PATH: ${e.problems.join("; ")}` : e.path.join(" → ");
+        lines.push(`    ${e.from.split("@")[0]} → ${e.to}  [${e.protocol}]  @${regions.join(",")}: ${how}${e.outside ? "  (outside program)" : ""}`);
     }
     return lines;
 }

@@ -138,6 +138,14 @@ describe("assignment → notification across the clouds (contract of the cross-c
         expect(eu.problems).toEqual(["GCP side in residency zone us: 0 VPN tunnel(s) and 0 Cloud Router peer(s) (needs ≥ 4 each)"]);
     });
 
+    it("pairs regions of different zones only in a global stack (dev, staging: the AWS provider's residency tag)", () => {
+        const global = world("asia-south1", 4).map((r) =>
+            r.type === "pulumi:providers:aws" ? { ...r, props: { ...r.props, defaultTags: JSON.stringify({ tags: { residency: "global" } }) } } : r,
+        );
+        expect(edge(graph(global, [card([dep], { NOTIFICATION_SERVICE_URL: `http://${host}` })]), "cross-cloud:notification-service").problems).toEqual([]);
+        expect(edge(graph(world("asia-south1", 4), [card([dep], { NOTIFICATION_SERVICE_URL: `http://${host}` })]), "cross-cloud:notification-service").problems).toHaveLength(1);
+    });
+
     it("fails without the URL in the ConfigMap", () => {
         const e = edge(graph(world("us-central1", 4).filter((r) => r.name !== "cm"), [card([dep])]), "cross-cloud:notification-service");
         expect(e.problems).toEqual(["the ConfigMap of assignment holds no NOTIFICATION_SERVICE_URL=http://<host>"]);
