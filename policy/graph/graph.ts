@@ -686,7 +686,8 @@ function runEdges(m: GraphModel, cards: readonly TopologyCard[]): GraphEdge[] {
                 protocol: r.protocol,
                 path: found.problems.length === 0 ? found.path : [],
                 problems: found.problems,
-                urn: caller.services[0]?.resource.urn,
+                // Findings point at the API's service (every region has one), not at an arbitrary role.
+                urn: (caller.services.find((s) => s.role.ingress === "load-balancer") ?? caller.services[0])?.resource.urn,
             });
         }
     }
