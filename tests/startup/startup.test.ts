@@ -186,6 +186,12 @@ describe("the real plans", () => {
         expect(mounted.filter((id) => id.includes("--vendor--"))).toEqual([]);
         const sms = services.find((s) => s.props.name === "notification-worker-sms") as RegisteredResource;
         expect(envs(sms).find((e) => e.name === "VENDOR_SM_PREFIX")?.value).toBe("notification--prod--vendor--");
+        // Read at run time: each vendor worker may read exactly its vendor's per-tenant secrets (an IAM condition on the id prefix).
+        const grants = byType(run, "gcp:projects/iAMMember:IAMMember").filter((g) => (g.props.condition as { expression?: string } | undefined)?.expression?.includes("--vendor--"));
+        const readers = (vendor: string) => grants.filter((g) => String((g.props.condition as { expression: string }).expression).endsWith(`/secrets/notification--prod--vendor--${vendor}--")`)).map((g) => String(g.props.member).split("@")[0]);
+        expect(readers("twilio")).toEqual(["serviceAccount:notif-worker-sms", "serviceAccount:notif-channel-prober"]);
+        expect(readers("twilio-voice")).toEqual(["serviceAccount:notif-worker-voice"]);
+        expect(grants.every((g) => g.props.role === "roles/secretmanager.secretAccessor")).toBe(true);
         // The six vendor containers (seed 001 §4.5 purposes) await operations, each reported once.
         expect(findings.filter((f) => f.ruleId === "startup/awaiting-operations" && f.message.includes("--vendor--")).length).toBe(6);
     });
