@@ -225,7 +225,10 @@ export class GraphModel {
     }
 }
 
-export type EksResolver = (m: GraphModel, c: EksCaller, dep: Dependency) => Found;
+/** A card dependency, or the telemetry edge every service has. */
+export type EdgeDependency = Dependency | { readonly kind: "otlp" };
+
+export type EksResolver = (m: GraphModel, c: EksCaller, dep: EdgeDependency) => Found;
 
 const admitHop = (rule: EgressRule | undefined, what: string, port: number, problems: string[]): string | undefined => {
     if (!rule) {
@@ -449,7 +452,7 @@ export const eksResolvers: Readonly<Record<EksEdgeKind, EksResolver>> = {
 
 export type EksEdgeKind = Dependency["kind"] | "otlp";
 
-export const eksProtocols: Readonly<Record<EksEdgeKind, (d: Dependency | { kind: "otlp" }) => string>> = {
+export const eksProtocols: Readonly<Record<EksEdgeKind, (d: EdgeDependency) => string>> = {
     postgres: () => "postgres/TLS tcp:5432",
     redis: () => "redis/TLS tcp:6379",
     nats: () => "nats tcp:4222",
@@ -459,7 +462,7 @@ export const eksProtocols: Readonly<Record<EksEdgeKind, (d: Dependency | { kind:
     "cross-cloud": (d) => `${d.kind === "cross-cloud" ? d.protocol : "http"} tcp:${d.kind === "cross-cloud" || d.kind === "service" ? d.port : 0}`,
 };
 
-function eksTarget(d: Dependency | { kind: "otlp" }): string {
+function eksTarget(d: EdgeDependency): string {
     switch (d.kind) {
         case "service":
             return `service:${d.name}`;
@@ -476,11 +479,11 @@ function eksEdges(m: GraphModel, cards: readonly TopologyCard[]): GraphEdge[] {
     const k8sCards = cards.filter((c): c is K8sServiceCard => c.platform === "eks");
     const edges: GraphEdge[] = [];
     for (const caller of m.eksCallers(k8sCards)) {
-        const deps: (Dependency | { kind: "otlp" })[] = [...caller.card.outbound, ...(caller.card.secrets.includes("OTEL_EXPORTER_OTLP_ENDPOINT") ? [{ kind: "otlp" as const }] : [])];
+        const deps: EdgeDependency[] = [...caller.card.outbound, ...(caller.card.secrets.includes("OTEL_EXPORTER_OTLP_ENDPOINT") ? [{ kind: "otlp" as const }] : [])];
         for (const d of deps) {
             // A "service" peer that is a Cloud Run service of the catalog lives on the other cloud.
             const kind: EksEdgeKind = d.kind === "service" && cloudRunNames.has(d.name) ? "cross-cloud" : d.kind;
-            const found = d.kind === "otlp" ? eksResolvers.otlp(m, caller, { kind: "nats" }) : eksResolvers[kind](m, caller, d);
+            const found = eksResolvers[kind](m, caller, d);
             edges.push({
                 from: `${caller.card.service}@${caller.region}`,
                 to: d.kind === "service" && kind === "cross-cloud" ? `cross-cloud:${d.name}` : eksTarget(d),
