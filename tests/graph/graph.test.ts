@@ -194,6 +194,35 @@ describe("notification → Postgres through PgBouncer (contract of the pooler)",
     });
 });
 
+describe("edges checked on the real dev plan, with one resource removed or changed", () => {
+    const edgesOf = (resources: RegisteredResource[]) => serviceGraph(toPolicyResources(resources), catalog);
+
+    it("object storage needs the S3 gateway endpoint: pods have no internet egress", async () => {
+        const { run } = await planOf("dev");
+        expect(run.error).toBeNull();
+        const s3 = (es: GraphEdge[]) => es.filter((e) => e.to === "object-storage");
+        expect(s3(edgesOf(run.resources)).map((e) => [e.from, e.problems])).toEqual([
+            ["authoring-service@us-west-2", []],
+            ["progress-service@us-west-2", []],
+        ]);
+        const without = run.resources.filter((r) => !(r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.props.vpcEndpointType === "Gateway"));
+        expect(without.length).toBe(run.resources.length - 1);
+        expect(s3(edgesOf(without)).map((e) => e.problems)).toEqual([
+            ["no S3 gateway endpoint on the private route tables of us-west-2 (pods have no internet egress)"],
+            ["no S3 gateway endpoint on the private route tables of us-west-2 (pods have no internet egress)"],
+        ]);
+    });
+
+    it("Memorystore must carry TLS on both ends", async () => {
+        const { run } = await planOf("dev");
+        expect(run.error).toBeNull();
+        const redis = (es: GraphEdge[]) => edge(es.filter((e) => e.from === "notification-service@asia-south1"), "redis");
+        expect(redis(edgesOf(run.resources)).problems).toEqual([]);
+        const plain = run.resources.map((r) => (r.type === "gcp:redis/instance:Instance" ? { ...r, props: { ...r.props, transitEncryptionMode: "DISABLED" } } : r));
+        expect(redis(edgesOf(plain)).problems).toEqual(["Memorystore without TLS on both ends (SERVER_AUTHENTICATION and REDIS_TLS=true)"]);
+    });
+});
+
 it("cidrContains compares prefixes", () => {
     expect(cidrContains("10.8.0.0/16", "10.8.3.0/24")).toBe(true);
     expect(cidrContains("10.8.0.0/16", "10.9.0.0/24")).toBe(false);
