@@ -39,6 +39,12 @@ export interface RegisteredResource extends RecordedResource {
     /** Region of the explicit provider (AWS `region`, GCP `region`), when there is one. */
     readonly region: string | null;
     readonly urn: string;
+    /**
+     * URNs each top-level input depends on (the resources behind its Outputs), as CrossGuard gives a
+     * stack policy in `propertyDependencies`: how a rule links a SecretVersion to its Secret or a
+     * security group rule to the cluster whose group it names without knowing cloud-assigned ids.
+     */
+    readonly dependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface StackRun {
@@ -133,7 +139,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const gcpProject = (config.gcp as { project?: string } | undefined)?.project ?? "unknown-project";
     const providerInputs = new Map<string, Record<string, unknown>>();
     const recorded: { type: string; name: string; custom: boolean; inputs: unknown; provider: string | null }[] = [];
-    const structure = new Map<string, { parent: string | null; protect: boolean }>();
+    const structure = new Map<string, { parent: string | null; protect: boolean; dependencies: Record<string, string[]> }>();
     const regionOfName = (providerName: string | null): string | null => {
         if (!providerName) {
             return null;
@@ -169,6 +175,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     await pulumi.runtime.setMocks(mocks, project, stack, false);
 
     const names = new WeakMap<pulumi.Resource, string>();
+    const urns = new WeakMap<pulumi.Resource, string>();
     const protects = new WeakMap<pulumi.Resource, boolean>();
     const rootName = `${project}-${stack}`;
     let error: string | null = null;
@@ -192,7 +199,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
                     // `protect` is inherited from the parent when not set, as the SDK does after transformations.
                     const protect = args.opts.protect ?? (args.opts.parent ? (protects.get(args.opts.parent) ?? false) : false);
                     protects.set(args.resource, protect);
-                    structure.set(`${args.type}::${args.name}`, { parent, protect });
+                    urns.set(args.resource, `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`);
+                    structure.set(`${args.type}::${args.name}`, { parent, protect, dependencies: inputDependencies(args.props, urns) });
                     return undefined;
                 });
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -238,9 +246,42 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             protect: s?.protect ?? false,
             region: r.type.startsWith("pulumi:providers:") ? regionOfName(r.name) : regionOfName(r.provider),
             urn: `urn:pulumi:${stack}::${project}::${r.type}::${r.name}`,
+            dependencies: s?.dependencies ?? {},
         };
     });
     return { stack, resources, error, errorKind, outputs: maskSecrets(outputs) as Record<string, unknown>, millis: Date.now() - started };
+}
+
+/** The resources an input's Outputs come from (nested in plain arrays/objects too), per top-level key. */
+function inputDependencies(props: Record<string, unknown>, urns: WeakMap<pulumi.Resource, string>): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const collect = (v: unknown, acc: Set<string>, depth: number): void => {
+        if (depth > 8 || v === null || typeof v !== "object") {
+            return;
+        }
+        if (pulumi.Output.isInstance(v)) {
+            // The SDK's Output keeps the resources it came from (sync; `apply` carries them on).
+            const resources = (v as unknown as { resources?: () => Set<pulumi.Resource> }).resources?.() ?? new Set<pulumi.Resource>();
+            for (const r of resources) {
+                const urn = urns.get(r);
+                if (urn) {
+                    acc.add(urn);
+                }
+            }
+            return;
+        }
+        for (const x of Array.isArray(v) ? v : Object.values(v)) {
+            collect(x, acc, depth + 1);
+        }
+    };
+    for (const [k, v] of Object.entries(props ?? {})) {
+        const acc = new Set<string>();
+        collect(v, acc, 0);
+        if (acc.size > 0) {
+            out[k] = [...acc];
+        }
+    }
+    return out;
 }
 
 function withTraceHint(err: Error): string {

@@ -4,7 +4,8 @@ import { evaluateCapacity } from "../capacity";
 import { Finding } from "../capacity/findings";
 import { activeCatalog } from "../catalog/synthetic";
 import { allPolicies } from "../policy/rules";
-import { runPolicies } from "../policy/runner";
+import { GraphEdge, serviceGraph } from "../policy/graph/graph";
+import { runPolicies, toPolicyResources } from "../policy/runner";
 import { parseStackConfig } from "../stacks/config";
 import { deployContext } from "../stacks/context";
 import { catalogRequirements } from "../stacks/load";
@@ -17,20 +18,22 @@ export interface PlannedStack {
     readonly run: StackRun;
     readonly findings: Finding[];
     readonly manifests: PlacedManifest[];
+    /** The service graph: every card dependency per region and its path (policy/graph). */
+    readonly graph: GraphEdge[];
 }
 
 /** Plans one stack in this process: run the program, then the policy pack and the capacity model. */
 export async function planStack(stack: string, options: RunOptions = {}): Promise<PlannedStack> {
     const run = await runStack(stack, options);
     if (run.error) {
-        return { run, findings: [], manifests: [] };
+        return { run, findings: [], manifests: [], graph: [] };
     }
     const raw = options.config ?? readStackFile(stack);
     options.mutateConfig?.(raw);
     const catalog = activeCatalog();
     const ctx = deployContext(parseStackConfig(stack, raw, catalogRequirements(catalog)), catalog);
     const findings = [...evaluateCapacity(ctx), ...(await runPolicies(allPolicies, run.resources)), ...secretMarkingFindings(run.resources)];
-    return { run, findings, manifests: manifestsOf(run.resources) };
+    return { run, findings, manifests: manifestsOf(run.resources), graph: serviceGraph(toPolicyResources(run.resources), catalog) };
 }
 
 /** The run with plaintext secrets dropped: `props` replaced by the masked inputs (safe to write). */

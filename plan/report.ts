@@ -1,5 +1,6 @@
 import { Finding } from "../capacity/findings";
 import type { RegisteredResource } from "./engine";
+import { renderGraph } from "../policy/graph/graph";
 import type { PlannedStack } from "./plan";
 
 /** Text output of the plan: a preview-like tree, counts, findings. */
@@ -73,6 +74,7 @@ export function renderPlan(planned: PlannedStack, options: { tree: boolean }): s
         ...(options.tree ? renderTree(run.resources) : []),
         `Resources: ${run.resources.length} to create`,
         ...renderCounts(run.resources),
+        ...renderGraph(planned.graph ?? []),
         ...renderFindings(planned.findings),
         "",
     ].join("\n");

@@ -7,6 +7,7 @@ import {
 } from "@pulumi/policy";
 import { Finding } from "../capacity/findings";
 import type { RegisteredResource } from "../plan/engine";
+import { informationalPolicies } from "./rules/severity";
 
 /**
  * Runs the pack's policy objects over resources recorded by the offline engine, building the same
@@ -54,6 +55,22 @@ function resourceArgs(r: RegisteredResource, byName: ReadonlyMap<string, Registe
     };
 }
 
+/** The resources as CrossGuard hands them to a stack policy (for pure checks the plan also reports). */
+export function toPolicyResources(resources: readonly RegisteredResource[]): PolicyResource[] {
+    return policyResources(resources, namesOf(resources));
+}
+
+function namesOf(resources: readonly RegisteredResource[]): Map<string, RegisteredResource> {
+    const byName = new Map<string, RegisteredResource>();
+    for (const r of resources) {
+        // Parents and providers are referenced by logical name; component and provider names are unique.
+        if (!byName.has(r.name) || r.type.startsWith("pulumi:providers:")) {
+            byName.set(r.name, r);
+        }
+    }
+    return byName;
+}
+
 function policyResources(resources: readonly RegisteredResource[], byName: ReadonlyMap<string, RegisteredResource>): PolicyResource[] {
     const out = new Map<string, PolicyResource>();
     for (const r of resources) {
@@ -70,11 +87,17 @@ function policyResources(resources: readonly RegisteredResource[], byName: Reado
             asType: (cls) => (pulumiTypeOf(cls) === r.type ? (r.props as never) : undefined),
         });
     }
+    const byUrn = new Map([...out.values()].map((p) => [p.urn, p]));
     for (const r of resources) {
         const self = out.get(r.name + "\u0000" + r.type);
         const parent = r.parent ? byName.get(r.parent) : undefined;
         if (self && parent) {
             self.parent = out.get(parent.name + "\u0000" + parent.type);
+        }
+        if (self && r.dependencies) {
+            for (const [key, deps] of Object.entries(r.dependencies)) {
+                self.propertyDependencies[key] = deps.map((u) => byUrn.get(u)).filter((p): p is PolicyResource => p !== undefined);
+            }
         }
     }
     return [...out.values()];
@@ -82,16 +105,10 @@ function policyResources(resources: readonly RegisteredResource[], byName: Reado
 
 /** Runs every policy over the resources; each violation becomes a finding. */
 export async function runPolicies(policies: readonly Policy[], resources: readonly RegisteredResource[]): Promise<Finding[]> {
-    const byName = new Map<string, RegisteredResource>();
-    for (const r of resources) {
-        // Parents and providers are referenced by logical name; component and provider names are unique.
-        if (!byName.has(r.name) || r.type.startsWith("pulumi:providers:")) {
-            byName.set(r.name, r);
-        }
-    }
+    const byName = namesOf(resources);
     const findings: Finding[] = [];
     for (const policy of policies) {
-        const severity = policy.enforcementLevel === "advisory" ? "advisory" : "mandatory";
+        const severity = policy.enforcementLevel === "advisory" ? (informationalPolicies.has(policy.name) ? "info" : "advisory") : "mandatory";
         if (policy.enforcementLevel === "disabled") {
             continue;
         }

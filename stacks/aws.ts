@@ -110,6 +110,7 @@ export function deployAws(
                 randomProvider,
                 adminRoleArn: `arn:aws:iam::${config.aws.accountId}:role/platform-admin`,
                 xapiIngestPath,
+                features: config.features,
             },
             { provider },
         );
@@ -119,7 +120,7 @@ export function deployAws(
         for (const card of cards) {
             new ServiceWorkload(
                 `${card.service}-${r.region}`,
-                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle, crossCloud },
+                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle, crossCloud, features: config.features },
                 { provider: platform.handle.k8sProvider, dependsOn: [...platform.handle.crdsReady] },
             );
         }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FeatureSwitches } from "../catalog/features";
 import { Environment, environments } from "../catalog/types";
 import { ResidencyZone, regionsAllowed, residencyZones } from "./regions";
 
@@ -11,7 +12,7 @@ import { ResidencyZone, regionsAllowed, residencyZones } from "./regions";
 export const PROJECT = "learning-platform";
 
 /** Keys a stack file may set, under the project namespace. */
-export const configKeys = ["environment", "residency", "owner", "domain", "aws", "gcp", "images", "replicaOverrides", "deploy"] as const;
+export const configKeys = ["environment", "residency", "owner", "domain", "aws", "gcp", "images", "replicaOverrides", "deploy", "features"] as const;
 
 const imageRef = /^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
 const cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
@@ -59,6 +60,11 @@ const rawSchema = z.strictObject({
         /** The bootstrap stack whose CodeBuild runners run this stack's preview/up; its runner egress /32s open the EKS public endpoint. */
         bootstrapStack: z.string().regex(bootstrapStackRef, "a bootstrap stack reference: <org>/bootstrap/<stack>"),
     }),
+    /**
+     * Features whose value operations provide (catalog/features.ts), each off by default: off, the
+     * value is read optionally and the feature's flags stay off; on declares the value is in place.
+     */
+    features: z.strictObject({ aiGateway: z.boolean().default(false) }).default({ aiGateway: false }),
 });
 
 export interface AwsRegionConfig {
@@ -95,6 +101,8 @@ export interface StackConfig {
     readonly replicaOverrides: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
     /** Where the pipeline runs: the bootstrap stack of this stack's runners (bootstrap/). */
     readonly deploy: { readonly bootstrapStack: string };
+    /** Switches of the features operations provide values for (all off by default). */
+    readonly features: FeatureSwitches;
 }
 
 export interface ConfigIssue {

@@ -9,7 +9,7 @@ import { isBackground } from "../components/gcp/cloudrun";
 import { Edge } from "../components/gcp/edge";
 import { Identities } from "../components/gcp/identities";
 import { CmekKey } from "../components/gcp/kms";
-import { bucketName, dualRegionLocation, internalHostOf, unitOf } from "../components/gcp/naming";
+import { bucketName, dualRegionLocation, internalHostOf, secretId, unitOf } from "../components/gcp/naming";
 import { Network } from "../components/gcp/network";
 import { ProjectServices } from "../components/gcp/project";
 import { PubSub } from "../components/gcp/pubsub";
@@ -101,6 +101,14 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
         secretAccess[role.name] = role.secrets.filter((p) => globalPurposes.has(p));
     }
     secretAccess["pgbouncer"] = ["db-app-password"];
+    // Vendor credentials are per tenant and read at run time (never mounted): each role reads its vendors' prefix.
+    const prefixAccess: Record<string, string[]> = {};
+    for (const role of card.roles) {
+        const vendors = card.secretPurposes.filter((p) => p.source === "vendor" && role.secrets.includes(p.purpose)).map((p) => p.vendor ?? p.purpose);
+        if (vendors.length > 0) {
+            prefixAccess[role.name] = vendors.map((v) => `${secretId([unit, env, "vendor", v])}--`);
+        }
+    }
     const identities = new Identities(`${unit}-identities`, {
         project: config.gcp.project,
         unit,
@@ -109,6 +117,8 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
         telemetry: card.roles.map((r) => r.name),
         secretAccess,
         secretIds: secrets.ids,
+        prefixAccess,
+        projectNumber: project.projectNumber,
         provider: s.global,
     });
 

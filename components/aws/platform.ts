@@ -18,6 +18,7 @@ import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { RedisCluster } from "./redis";
 import { ServiceCloudResources, SecretSources } from "./service-binding";
+import { FeatureSwitches } from "../../catalog/features";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -63,6 +64,8 @@ export interface AwsRegionalPlatformArgs {
     readonly adminRoleArn: string;
     /** Path prefix of the progress-service xAPI ingest, guarded at the WAF. */
     readonly xapiIngestPath: string;
+    /** Switches of the features operations provide values for (catalog/features.ts). */
+    readonly features: FeatureSwitches;
 }
 
 /** Validates the composition's inputs; pure. */
@@ -321,6 +324,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     secretsKeyArn: kms.arns.secrets,
                     objectStorageKeyArn: kms.arns["object-storage"],
                     sources,
+                    features: args.features,
                     protect,
                     secretRecoveryDays,
                 },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { FeatureSwitches, featureOfSecret, switchOf } from "../../catalog/features";
 import { K8sServiceCard } from "../../catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
@@ -33,6 +34,8 @@ export interface ServiceCloudResourcesArgs {
     readonly objectStorageKeyArn: pulumi.Input<string>;
     /** Where the secret values come from in this region. */
     readonly sources: SecretSources;
+    /** Feature switches: a secret operations fill is tagged with its feature and whether it is on. */
+    readonly features: FeatureSwitches;
     /** Deletion protection and Pulumi `protect` for stateful resources (staging/prod). */
     readonly protect: boolean;
     /** Secrets Manager recovery window (30 in staging/prod). */
@@ -107,9 +110,14 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
         const secretArns: pulumi.Output<string>[] = [];
         const pending: string[] = [];
         for (const key of card.secrets) {
+            // A value operations put: the tags say which switch governs it (the start-up check reads them).
+            const feature = featureOfSecret(key);
+            const secretTags = feature
+                ? { ...tags, "value-source": "operations", "feature-switch": switchOf(feature.name), "feature-enabled": String(args.features[feature.name]) }
+                : tags;
             const secret = new aws.secretsmanager.Secret(
                 `${name}-${key.toLowerCase().replace(/_/g, "-")}`,
-                { name: `${args.environment}/${card.service}/${key}`, description: `${card.service} ${key}`, kmsKeyId: args.secretsKeyArn, recoveryWindowInDays: args.secretRecoveryDays, tags },
+                { name: `${args.environment}/${card.service}/${key}`, description: `${card.service} ${key}`, kmsKeyId: args.secretsKeyArn, recoveryWindowInDays: args.secretRecoveryDays, tags: secretTags },
                 keep,
             );
             secretNames[key] = secret.name;

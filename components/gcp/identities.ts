@@ -29,6 +29,13 @@ export interface IdentitiesArgs {
     readonly secretAccess: Readonly<Record<string, readonly string[]>>;
     /** Secret ids (`projects/…/secrets/…`) by purpose. */
     readonly secretIds: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * Secrets operations create later, readable by id prefix: identity → prefixes (the vendor
+     * credentials `notification--{env}--vendor--{vendor}--{tenantId}--{credKind}`, one per tenant).
+     */
+    readonly prefixAccess?: Readonly<Record<string, readonly string[]>>;
+    /** Project number: IAM conditions name secrets as `projects/<number>/secrets/<id>`. */
+    readonly projectNumber?: pulumi.Input<string>;
     readonly provider: gcp.Provider;
 }
 
@@ -65,6 +72,30 @@ export class Identities extends pulumi.ComponentResource {
                 new gcp.secretmanager.SecretIamBinding(
                     `${name}-reads-${purpose}`,
                     { secretId, role: "roles/secretmanager.secretAccessor", members: readers.map((id) => accounts[id].member) },
+                    child,
+                );
+            }
+        }
+        // Per-tenant secrets do not exist yet: a conditional grant on the id prefix, never the whole project's secrets.
+        for (const [id, prefixes] of Object.entries(args.prefixAccess ?? {})) {
+            const account = accounts[id];
+            if (!account || args.projectNumber === undefined) {
+                continue;
+            }
+            for (const prefix of prefixes) {
+                const vendor = prefix.split("--").filter((x) => x !== "").pop() ?? prefix;
+                new gcp.projects.IAMMember(
+                    `${name}-${id}-reads-${vendor}`,
+                    {
+                        project: args.project,
+                        role: "roles/secretmanager.secretAccessor",
+                        member: account.member,
+                        condition: {
+                            title: `reads ${vendor} credentials`,
+                            description: `Per-tenant ${vendor} credentials operations add (seed 001 §4.5)`,
+                            expression: pulumi.interpolate`resource.name.startsWith("projects/${args.projectNumber}/secrets/${prefix}")`,
+                        },
+                    },
                     child,
                 );
             }

@@ -13,7 +13,7 @@ import { Redis, validateRedisProfile } from "./redis";
 import { RegionalNetwork } from "./network";
 import { secretIdOf, Secrets } from "./secrets";
 import { Subscriptions } from "./subscriptions";
-import { pgbouncerNames, redisInstanceName, regionCidrs, regionZones, sqlInstanceName, unitOf } from "./naming";
+import { pgbouncerNames, redisInstanceName, regionCidrs, regionZones, secretId, sqlInstanceName, unitOf } from "./naming";
 
 /** Environment variable a secret purpose is mounted as. */
 export function envNameOf(purpose: string): string {
@@ -228,6 +228,11 @@ export class RegionalPlatform extends pulumi.ComponentResource {
         );
 
         const secretNameOf = (purpose: string) => regionalSecrets[purpose] ?? secrets.names[purpose];
+        // Vendor credentials are per tenant (`vendor/{vendor}/{tenantId}/{credKind}`, seed 001 §4.5) and
+        // operations add them: the services read them through the Secret Manager API when a tenant's
+        // channel sends, never at start, so a revision never waits on a secret without a version.
+        const isVendor = (purpose: string) => card.secretPurposes.some((p) => p.purpose === purpose && p.source === "vendor");
+        const vendorPrefix = `${secretId([unit, args.environment, "vendor"])}--`;
         for (const role of card.roles) {
             const range = instancesOf(role);
             const env: Record<string, pulumi.Input<string>> = {
@@ -251,6 +256,7 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                     : {}),
                 ...(role.secrets.includes("redis-auth") ? { REDIS_HOST: this.redis.host, REDIS_READ_HOST: this.redis.readEndpoint, REDIS_TLS: "true" } : {}),
                 ...(role.featureFlag ? { FEATURE_GATE: role.featureFlag } : {}),
+                ...(role.secrets.some(isVendor) ? { VENDOR_SM_PREFIX: vendorPrefix } : {}),
             };
             const consumesSomething = role.consumes.length > 0;
             services[role.name] = new CloudRunService(
@@ -267,7 +273,7 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                     healthPath: card.healthPath,
                     containerPort: card.containerPort,
                     env,
-                    secretEnv: role.secrets.map((p) => ({ env: envNameOf(p), secret: secretNameOf(p) })),
+                    secretEnv: role.secrets.filter((p) => !isVendor(p)).map((p) => ({ env: envNameOf(p), secret: secretNameOf(p) })),
                     invokers: consumesSomething ? [identities.emails["pubsub-push"]] : [],
                     deletionProtection: args.protect,
                     provider: args.provider,

@@ -21,6 +21,8 @@ export const configMapName = (card: Pick<K8sServiceCard, "service">): string => 
 export const externalSecretName = (card: Pick<K8sServiceCard, "service">): string => `${shortName(card)}-secrets`;
 /** The Secret the ExternalSecret writes; pods read it through envFrom. */
 export const secretName = externalSecretName;
+/** ExternalSecret and Secret of the values operations provide while their feature is off (read optionally). */
+export const awaitingSecretName = (card: Pick<K8sServiceCard, "service">): string => `${shortName(card)}-secrets-awaiting`;
 export const secretStoreName = (card: Pick<K8sServiceCard, "service">): string => `${shortName(card)}-secrets-manager`;
 
 export interface LabelContext {

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HttpProbe, K8sRole, K8sServiceCard } from "../../catalog/types";
 import { ClusterServices } from "../contracts";
-import { configMapName, roleSelector, secretName, workloadName } from "./naming";
+import { awaitingSecretName, configMapName, roleSelector, secretName, workloadName } from "./naming";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -29,6 +29,11 @@ export interface PodInputs {
     readonly image: string;
     readonly serviceAccountName: pulumi.Input<string>;
     readonly cluster: ClusterServices;
+    /**
+     * Secret keys awaiting operations (their feature is off): they come from a second Secret the pod
+     * reads with `optional: true`, so a missing value never holds the pod in CreateContainerConfigError.
+     */
+    readonly optionalSecrets?: readonly string[];
 }
 
 /**
@@ -47,6 +52,7 @@ export function podSpec(i: PodInputs): PodSpec {
         labelSelector: { matchLabels: selector },
     });
     const isJob = role.runtime === "cronjob";
+    const optional = i.optionalSecrets ?? [];
     return {
         serviceAccountName: i.serviceAccountName,
         // Only a leader-elected role talks to the Kubernetes API; IRSA mounts its own (STS-audience) token.
@@ -78,7 +84,11 @@ export function podSpec(i: PodInputs): PodSpec {
                     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                     ...(role.leaderElection ? [{ name: "LEADER_ELECTION_LEASE", value: role.leaderElection.leaseName }] : []),
                 ],
-                envFrom: [{ configMapRef: { name: configMapName(card) } }, ...(card.secrets.length > 0 ? [{ secretRef: { name: secretName(card) } }] : [])],
+                envFrom: [
+                    { configMapRef: { name: configMapName(card) } },
+                    ...(card.secrets.some((k) => !optional.includes(k)) ? [{ secretRef: { name: secretName(card) } }] : []),
+                    ...(optional.length > 0 ? [{ secretRef: { name: awaitingSecretName(card), optional: true } }] : []),
+                ],
                 ports: [
                     { name: "http", containerPort: httpPort, protocol: "TCP" },
                     { name: "metrics", containerPort: metricsPort, protocol: "TCP" },

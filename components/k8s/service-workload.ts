@@ -1,16 +1,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { FeatureSwitches, allFeaturesOff, featureState } from "../../catalog/features";
 import { Environment, K8sRole, K8sServiceCard, ReplicaRange } from "../../catalog/types";
 import { disruptionBudget } from "../../capacity/workloads";
 import { ResolvedReplicas } from "../../stacks/replicas";
 import { CrossCloudEndpoint, RegionalPlatformHandle, ServiceBinding } from "../contracts";
 import {
+    awaitingSecretName,
     configMapName,
     externalSecretName,
     roleLabels,
     roleSelector,
-    secretName,
     secretStoreName,
     serviceLabels,
     serviceSelector,
@@ -35,6 +36,8 @@ export interface ServiceWorkloadArgs {
     readonly image: string;
     /** The regional platform the workload runs on (provider, cluster services, IRSA binding). */
     readonly platform: RegionalPlatformHandle;
+    /** Feature switches (stack config `features`, catalog/features.ts); default: every feature off. */
+    readonly features?: FeatureSwitches;
     /**
      * The stack's services on the other cloud, by service (components/interconnect): every
      * `cross-cloud` dependency of the card must have one (its URL goes to the ConfigMap, its ranges
@@ -172,7 +175,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             child,
         );
 
-        const configData = { ...resolveConfig(card, args.environment), ...remote.config };
+        // The switches of features operations provide values for override the card's flags (off until on).
+        const features = featureState(card, args.features ?? allFeaturesOff);
+        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config };
         // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
         const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...configData } }, child);
@@ -200,22 +205,31 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 },
                 crd,
             );
-            const externalSecret = new k8s.apiextensions.CustomResource(
-                `${name}-secrets`,
-                {
-                    apiVersion: "external-secrets.io/v1",
-                    kind: "ExternalSecret",
-                    metadata: meta(externalSecretName(card)),
-                    spec: {
-                        refreshInterval: secretRefreshInterval,
-                        secretStoreRef: { name: store.metadata.name, kind: "SecretStore" },
-                        target: { name: secretName(card), creationPolicy: "Owner", deletionPolicy: "Retain" },
-                        data: card.secrets.map((key) => ({ secretKey: key, remoteRef: { key: binding.secretNames[key] } })),
+            const externalSecret = (logical: string, objectName: string, keys: readonly string[]) =>
+                new k8s.apiextensions.CustomResource(
+                    logical,
+                    {
+                        apiVersion: "external-secrets.io/v1",
+                        kind: "ExternalSecret",
+                        metadata: meta(objectName),
+                        spec: {
+                            refreshInterval: secretRefreshInterval,
+                            secretStoreRef: { name: store.metadata.name, kind: "SecretStore" },
+                            target: { name: objectName, creationPolicy: "Owner", deletionPolicy: "Retain" },
+                            data: keys.map((key) => ({ secretKey: key, remoteRef: { key: binding.secretNames[key] } })),
+                        },
                     },
-                },
-                crd,
-            );
-            secretsReady = [externalSecret];
+                    crd,
+                );
+            // External Secrets fails a whole ExternalSecret when one remote key has no value: the values
+            // operations have not provided yet live in their own, optionally read, ExternalSecret.
+            const required = card.secrets.filter((k) => !features.optionalSecrets.includes(k));
+            if (required.length > 0) {
+                secretsReady = [externalSecret(`${name}-secrets`, externalSecretName(card), required)];
+            }
+            if (features.optionalSecrets.length > 0) {
+                externalSecret(`${name}-secrets-awaiting`, awaitingSecretName(card), features.optionalSecrets);
+            }
         }
 
         const workloads: Record<string, string> = {};
@@ -224,7 +238,15 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             const range = args.replicas[`${card.service}/${role.name}`];
             const wl = workloadName(card, role);
             workloads[role.name] = wl;
-            this.role(name, role, range, args, { child, crd, namespace, configChecksum, dependsOn: [configMap, ...secretsReady], saName: sa.metadata.name });
+            this.role(name, role, range, args, {
+                child,
+                crd,
+                namespace,
+                configChecksum,
+                dependsOn: [configMap, ...secretsReady],
+                saName: sa.metadata.name,
+                optionalSecrets: features.optionalSecrets,
+            });
             if (role.exposure) {
                 endpoints[role.name] = `http://${wl}.${card.namespace}.svc.cluster.local:${role.exposure.port}`;
             }
@@ -285,6 +307,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             readonly configChecksum: string;
             readonly dependsOn: pulumi.Resource[];
             readonly saName: pulumi.Output<string>;
+            readonly optionalSecrets: readonly string[];
         },
     ): void {
         const { card, platform } = args;
@@ -296,7 +319,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         const logical = `${name}-${role.name}`;
         const template = {
             metadata: { labels, annotations: { "learning-platform/config-checksum": ctx.configChecksum } },
-            spec: podSpec({ card, role, image: args.image, serviceAccountName: ctx.saName, cluster }),
+            spec: podSpec({ card, role, image: args.image, serviceAccountName: ctx.saName, cluster, optionalSecrets: ctx.optionalSecrets }),
         };
         const workloadOpts = { ...ctx.child, dependsOn: ctx.dependsOn };
 

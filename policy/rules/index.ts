@@ -3,7 +3,9 @@ import { awsPolicies } from "./aws";
 import { cloudLimitPolicies } from "./cloud-limits";
 import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
+import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
+import { startupPolicies } from "./startup";
 
 /**
  * Every rule of the pack. `policy/index.ts` hands them to CrossGuard; the offline plan and the tests
@@ -15,4 +17,6 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...k8sPolicies,
     ...gcpPolicies,
     ...cloudLimitPolicies,
+    ...startupPolicies,
+    ...graphPolicies,
 ];

@@ -186,6 +186,7 @@ describe("the plan", () => {
             images: {},
             replicaOverrides: {},
             deploy: { bootstrapStack: "melmastoon/bootstrap/deploy-t" },
+            features: { aiGateway: false },
         };
         const ctx = (c: StackConfig) => deployContext(c, catalog);
         expect(planStackInterconnect(ctx(base)).pairs).toHaveLength(1);

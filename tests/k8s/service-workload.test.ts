@@ -62,7 +62,8 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         expect(names("ScaledObject")).toEqual(["assignment-ai-suggest", "assignment-api", "assignment-worker"]);
         expect(names("PDB")).toEqual(["assignment-api", "assignment-scheduler", "assignment-worker"]);
         expect(names("ConfigMap")).toEqual(["assignment-config"]);
-        expect(names("ExternalSecret")).toEqual(["assignment-secrets"]);
+        // The AI gateway token awaits operations (features.aiGateway off): its own, optionally read, ExternalSecret.
+        expect(names("ExternalSecret")).toEqual(["assignment-secrets", "assignment-secrets-awaiting"]);
         expect(names("ServiceMonitor")).toEqual(["assignment"]);
         expect(named(run, "Service", "assignment", "assignment-api").spec.type).toBe("ClusterIP");
     });
@@ -121,7 +122,11 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         const roles = workloads.map((w) => items(container(w).env).find((e) => String(e.name) === "APP_ROLE")?.value).sort();
         expect(roles).toEqual(["ai-suggest", "api", "scheduler", "worker"]);
         for (const w of workloads) {
-            expect(container(w).envFrom).toEqual([{ configMapRef: { name: "assignment-config" } }, { secretRef: { name: "assignment-secrets" } }]);
+            expect(container(w).envFrom).toEqual([
+                { configMapRef: { name: "assignment-config" } },
+                { secretRef: { name: "assignment-secrets" } },
+                { secretRef: { name: "assignment-secrets-awaiting", optional: true } },
+            ]);
             expect(items(container(w).env).every((e) => !/URL|TOKEN|KEY|CREDS/.test(String(e.name)))).toBe(true);
         }
     });
@@ -172,14 +177,15 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "assignment-service", namespace: "assignment" }]);
     });
 
-    it("ConfigMap holds the document's config with FEATURE_AI_SUGGEST for prod", () => {
+    it("ConfigMap holds the document's config; FEATURE_AI_SUGGEST stays off until the aiGateway switch is on", () => {
         expect(named(run, "ConfigMap", "assignment", "assignment-config").data).toEqual({
             RRULE_HORIZON_DAYS: "90",
             MATERIALIZER_BATCH_SIZE: "1000",
             OVERDUE_SWEEP_INTERVAL: "5m",
             CLOSED_MISSED_SWEEP_INTERVAL: "15m",
             REMINDER_BATCH_SIZE: "500",
-            FEATURE_AI_SUGGEST: "on",
+            FEATURE_AI_SUGGEST: "off",
+            AI_GATEWAY_ENABLED: "false",
             // The cross-cloud dependency: the internal load balancer's private name (seed 001 §5), over the HA VPN.
             NOTIFICATION_SERVICE_URL: "http://notification-internal.us.melmastoon.com",
         });
@@ -189,7 +195,10 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         const es = named(run, "ExternalSecret", "assignment", "assignment-secrets").spec;
         expect(es.secretStoreRef).toEqual({ name: "assignment-secrets-manager", kind: "SecretStore" });
         expect(es.target.name).toBe("assignment-secrets");
-        expect(items(es.data).map((d) => d.secretKey)).toEqual([...assignmentService.secrets]);
+        expect(items(es.data).map((d) => d.secretKey)).toEqual(assignmentService.secrets.filter((k) => k !== "AI_GATEWAY_TOKEN"));
+        const awaiting = named(run, "ExternalSecret", "assignment", "assignment-secrets-awaiting").spec;
+        expect(items(awaiting.data).map((d) => d.secretKey)).toEqual(["AI_GATEWAY_TOKEN"]);
+        expect(awaiting.target.name).toBe("assignment-secrets-awaiting");
         expect(es.data[0]).toEqual({ secretKey: "POSTGRES_URL", remoteRef: { key: "assignment-service/postgres_url" } });
         const store = named(run, "SecretStore", "assignment", "assignment-secrets-manager").spec.provider.aws;
         expect(store).toEqual({ service: "SecretsManager", region: "us-east-1", auth: { jwt: { serviceAccountRef: { name: "assignment-service" } } } });
