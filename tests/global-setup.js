@@ -11,10 +11,11 @@ module.exports = async function globalSetup() {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-"));
     // PLAN_FULL_RUN: each child also writes plan.json, the whole run the harness reads.
     const results = await planInChildren(listStacks(), { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
-    for (const r of results) {
-        if (r.errorKind === "program") {
-            process.stderr.write(`\nplanning ${r.stack} failed:\n${r.error}\n`);
-        }
+    // A stack whose program or config fails has no resources and no findings: every "no finding"
+    // test on it would pass. Fail the suite here, with every failing stack's error.
+    const failed = results.filter((r) => r.errorKind !== null || r.error);
+    if (failed.length > 0) {
+        throw new Error(`the global setup could not plan ${failed.map((r) => r.stack).join(", ")}:\n${failed.map((r) => `${r.stack} (${r.errorKind ?? "error"}): ${r.error}`).join("\n")}`);
     }
     process.env.PLAN_CACHE_DIR = outDir;
 };

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { RegisteredResource, StackRun } from "../plan/engine";
 import { forkForMessage } from "../plan/parallel";
-import { PlannedStack, planStack, redacted } from "../plan/plan";
+import { PlannedStack } from "../plan/plan";
 
 /**
  * Test access to the program's registered resources. `planOf` reads the plan the global setup made
@@ -10,19 +10,28 @@ import { PlannedStack, planStack, redacted } from "../plan/plan";
  * in-process for inputs no stack file has (bad config, overrides).
  */
 
-const cache = new Map<string, Promise<PlannedStack>>();
+const cache = new Map<string, PlannedStack>();
 
-export function planOf(stack: string): Promise<PlannedStack> {
-    let p = cache.get(stack);
-    if (!p) {
-        const dir = process.env.PLAN_CACHE_DIR;
-        const file = dir ? path.join(dir, stack, "plan.json") : undefined;
-        p = file && fs.existsSync(file)
-            ? Promise.resolve(JSON.parse(fs.readFileSync(file, "utf8")) as PlannedStack)
-            : planStack(stack).then(redacted);
-        cache.set(stack, p);
+/**
+ * The plan the global setup made for `stack`. A missing plan is an error, never a reason to plan
+ * again in-process: a silent re-plan would hide a global setup that did not run or failed.
+ */
+export async function planOf(stack: string): Promise<PlannedStack> {
+    const cached = cache.get(stack);
+    if (cached) {
+        return cached;
     }
-    return p;
+    const dir = process.env.PLAN_CACHE_DIR;
+    if (!dir) {
+        throw new Error("PLAN_CACHE_DIR is not set: the plans come from jest's global setup (tests/global-setup.js)");
+    }
+    const file = path.join(dir, stack, "plan.json");
+    if (!fs.existsSync(file)) {
+        throw new Error(`no plan for stack "${stack}" at ${file}: the global setup plans every stack in Pulumi.*.yaml`);
+    }
+    const planned = JSON.parse(fs.readFileSync(file, "utf8")) as PlannedStack;
+    cache.set(stack, planned);
+    return planned;
 }
 
 /**
