@@ -94,3 +94,9 @@ export function providerFixture(cloud: "aws" | "gcp", name: string, props: Recor
     const encoded = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     return fixture(`pulumi:providers:${cloud}`, encoded, { name, region: typeof props.region === "string" ? props.region : null });
 }
+
+/** The list, after asserting it has items: a loop or `.every` over an empty list asserts nothing. */
+export function nonEmpty<T>(list: readonly T[]): readonly T[] {
+    expect(list.length).toBeGreaterThan(0);
+    return list;
+}

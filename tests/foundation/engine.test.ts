@@ -21,6 +21,7 @@ describe("offline engine", () => {
 
     it.each(listStacks())("%s: logical names are unique per type and every parent was registered", async (stack) => {
         const { run } = await planOf(stack);
+        expect(run.error).toBeNull();
         const keys = run.resources.map((r) => `${r.type}::${r.name}`);
         expect(new Set(keys).size).toBe(keys.length);
         const names = new Set(run.resources.map((r) => r.name));
@@ -29,6 +30,7 @@ describe("offline engine", () => {
 
     it("providers carry the stack's residency and environment as default tags/labels", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const aws = run.resources.find((r) => r.type === "pulumi:providers:aws" && r.region === "eu-central-1");
         expect(JSON.parse(String((aws?.inputs as Record<string, unknown>).defaultTags))).toEqual({
             tags: { environment: "prod", service: "platform", owner: "platform-infra", "managed-by": "pulumi", residency: "eu" },
@@ -62,6 +64,7 @@ describe("offline engine", () => {
         // The plan never writes a plaintext secret: every secret input is "[secret]".
         const text = fs.readFileSync(path.join(out, "dev", "resources.json"), "utf8");
         const { run } = await planOf("dev");
+        expect(run.error).toBeNull();
         for (const r of run.resources) {
             for (const p of r.secretPaths) {
                 const value = p.split(/\.|\[|\]/).filter(Boolean).reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], r.inputs);

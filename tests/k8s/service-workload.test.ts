@@ -1,3 +1,4 @@
+import { nonEmpty } from "../harness";
 import { assignmentService } from "../../catalog/assignment";
 import { authoringService } from "../../catalog/authoring";
 import { progressService } from "../../catalog/progress";
@@ -251,7 +252,7 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
     });
 
     it("pods get the priority class of the service's criticality when the platform provides the classes", () => {
-        for (const w of [...objects(run, "Deployment", "assignment"), ...objects(run, "StatefulSet", "assignment")]) {
+        for (const w of nonEmpty([...objects(run, "Deployment", "assignment"), ...objects(run, "StatefulSet", "assignment")])) {
             expect(w.spec.template.spec.priorityClassName).toBe("learning-platform-critical");
         }
         expect(named(run, "Deployment", "authoring", "authoring-api").spec.template.spec.priorityClassName).toBe("learning-platform-high");
@@ -376,14 +377,10 @@ describe("ServiceWorkload in dev: the budgets follow the smaller counts", () => 
         expect(run.error).toBeNull();
     });
 
-    it("no PDB where the minimum is one replica, and every PDB stays below its minimum", () => {
+    it("no PDB where the minimum is one replica: dev runs every role at one, so no service has a PDB", () => {
+        // Every EKS role's dev minimum is 1 (ours: README departures; the documents give prod and staging ranges).
         expect(objects(run, "PDB", "assignment", "k8s-us-west-2")).toEqual([]);
-        const pdbs = run.resources.filter((r) => r.type === kinds.PDB);
-        for (const p of pdbs) {
-            const spec = node(p.props).spec;
-            const so = run.resources.find((r) => r.type === kinds.ScaledObject && node(r.props).metadata.name === node(p.props).metadata.name && node(r.props).metadata.namespace === node(p.props).metadata.namespace);
-            expect(Number(spec.minAvailable)).toBeLessThan(so ? Number(node(so.props).spec.minReplicaCount) : Infinity);
-        }
+        expect(run.resources.filter((r) => r.type === kinds.PDB).map((r) => node(r.props).metadata.name)).toEqual([]);
     });
 
     it("FEATURE_AI_SUGGEST is off in dev; ai-suggest runs one fixed replica without an autoscaler", () => {
