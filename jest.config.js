@@ -9,6 +9,8 @@ module.exports = {
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
     globalSetup: "<rootDir>/tests/global-setup.js",
-    testTimeout: 120000,
+    // What a hang may cost: the slowest test (a program run in a child process) takes about 15 s on
+    // this 2-core machine when it is otherwise idle; twice that is a hang, not a slow run.
+    testTimeout: 30000,
     maxWorkers: 2,
 };

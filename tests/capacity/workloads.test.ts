@@ -99,7 +99,7 @@ describe("HPA maximums against the database connection budget (case study §15, 
 
 describe("HPA maximums against the node pool", () => {
     it("every role's max fits its pool in every stack", () => {
-        for (const stack of ["dev", "staging", "prod-us"]) {
+        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {
             const ctx = ctxOf(stack);
             expect(poolBoundFindings(ctx.catalog, ctx.replicas, ctx.config.environment)).toEqual([]);
         }
