@@ -15,6 +15,7 @@ module.exports = async function globalSetup() {
     // test on it would pass. Fail the suite here, with every failing stack's error.
     const failed = results.filter((r) => r.errorKind !== null || r.error);
     if (failed.length > 0) {
+        fs.rmSync(outDir, { recursive: true, force: true });
         throw new Error(`the global setup could not plan ${failed.map((r) => r.stack).join(", ")}:\n${failed.map((r) => `${r.stack} (${r.errorKind ?? "error"}): ${r.error}`).join("\n")}`);
     }
     process.env.PLAN_CACHE_DIR = outDir;
