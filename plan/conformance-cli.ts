@@ -18,6 +18,10 @@ async function cli(argv: readonly string[]): Promise<number> {
         process.stderr.write("usage: npm run conformance -- <checks dir> [stack ...]\n");
         return 2;
     }
+    if (!fs.existsSync(path.join(dir, "default.yaml"))) {
+        process.stderr.write(`${dir} is not a Polaris checks folder: it has no default.yaml\n`);
+        return 2;
+    }
     const checks = loadChecks(path.resolve(dir));
     const known = listStacks();
     const unknown = stacks.filter((s) => !known.includes(s));
