@@ -86,6 +86,15 @@ export function auroraDefaultMaxConnections(instanceClass: string): number {
     return Math.min(Math.floor((gib * 1024 ** 3) / 9531392), 5000);
 }
 
+/** The profile's max_connections against the instance class's ceiling: above it, RDS refuses the parameter. */
+export function auroraMaxConnectionsFinding(db: string, aurora: Pick<AwsProfile["aurora"], "instanceClass" | "maxConnections">): Finding {
+    const ceiling = auroraDefaultMaxConnections(aurora.instanceClass);
+    const max = aurora.maxConnections;
+    return max > ceiling
+        ? finding("capacity/aurora-max-connections", "mandatory", db, `max_connections ${max} exceeds ${aurora.instanceClass}'s ceiling ${ceiling} (LEAST(DBInstanceClassMemory/9531392, 5000))`)
+        : finding("capacity/aurora-max-connections", "info", db, `max_connections ${max} within ${aurora.instanceClass}'s ceiling ${ceiling}`);
+}
+
 /** Every role of the service that opens a pool to its database, at max replicas. */
 export function dbClients(card: K8sServiceCard, replicas: ResolvedReplicas, environment: AwsProfile["environment"]): DbClient[] {
     return card.roles
@@ -194,7 +203,6 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
     const profile = awsProfiles[ctx.config.environment];
     const cards = eksCards(ctx.catalog);
     const out: Finding[] = [];
-    const ceiling = auroraDefaultMaxConnections(profile.aurora.instanceClass);
     const hasPassive = ctx.config.aws.regions.some((r) => r.role === "passive");
     // The first active region is the global primary the passive regions replicate (stacks/aws.ts).
     const primary = ctx.config.aws.regions.find((r) => r.role === "active")?.region;
@@ -223,11 +231,7 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
         for (const card of cards.filter((c) => c.database)) {
             const db = `${card.service}-db@${region.region}`;
             const max = profile.aurora.maxConnections;
-            out.push(
-                max > ceiling
-                    ? finding("capacity/aurora-max-connections", "mandatory", db, `max_connections ${max} exceeds ${profile.aurora.instanceClass}'s ceiling ${ceiling} (LEAST(DBInstanceClassMemory/9531392, 5000))`)
-                    : finding("capacity/aurora-max-connections", "info", db, `max_connections ${max} within ${profile.aurora.instanceClass}'s ceiling ${ceiling}`),
-            );
+            out.push(auroraMaxConnectionsFinding(db, profile.aurora));
             const reserved = card.database?.reservedConnections ?? 0;
             out.push(connectionBudgetFinding(connectionBudget({ database: db, maxConnections: max, reserved, clients: dbClients(card, ctx.replicas, profile.environment) })));
             if (hasPassive && region.region === primary) {

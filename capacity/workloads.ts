@@ -3,7 +3,7 @@ import { environments } from "../catalog/types";
 import type { DeployContext } from "../stacks/context";
 import { awsProfiles } from "../stacks/profiles/aws";
 import type { ResolvedReplicas } from "../stacks/replicas";
-import { dbClients, instanceShape, nodeGroupSize, poolWorkloads } from "./aws";
+import { NodeGroupSize, dbClients, instanceShape, nodeGroupSize, poolWorkloads } from "./aws";
 import { connectionBudget } from "./db-budget";
 import { Finding, finding } from "./findings";
 import { allocatable } from "./instances";
@@ -25,16 +25,33 @@ export interface DisruptionBudget {
 }
 
 /**
+ * The one PodDisruptionBudget rule: minAvailable stays at most min − 1, so a voluntary disruption
+ * (a node drain) is always possible. `disruptionBudget` derives every budget under this ceiling and
+ * `pdbBelowMinFinding` checks a budget against it: one rule, not a cap and a separate check.
+ */
+export function pdbCeiling(range: ReplicaRange): number {
+    return range.min - 1;
+}
+
+/** The mandatory finding for a budget above the rule's ceiling; undefined when the budget keeps to it. */
+export function pdbBelowMinFinding(subject: string, environment: Environment, budget: DisruptionBudget | undefined, range: ReplicaRange): Finding | undefined {
+    if (!budget || budget.minAvailable <= pdbCeiling(range)) {
+        return undefined;
+    }
+    return finding("capacity/pdb-below-min", "mandatory", subject, `${environment}: PDB minAvailable ${budget.minAvailable} ≥ min replicas ${range.min}: no voluntary disruption is possible`);
+}
+
+/**
  * PDB for a long-running role with more than one replica at its minimum (none otherwise: a budget
  * over a single pod either blocks every drain or protects nothing). `minAvailable` is the
- * document's value where it gives one, else min − 1, and always strictly below the minimum so a
- * voluntary disruption is always possible (in dev the smaller counts win).
+ * document's value where it gives one, else the ceiling, and never above the ceiling (in dev the
+ * smaller counts win).
  */
 export function disruptionBudget(role: Pick<K8sRole, "runtime" | "pdbMinAvailable">, range: ReplicaRange): DisruptionBudget | undefined {
     if (role.runtime === "cronjob" || range.min <= 1) {
         return undefined;
     }
-    const ceiling = range.min - 1;
+    const ceiling = pdbCeiling(range);
     const minAvailable = Math.max(1, Math.min(role.pdbMinAvailable ?? ceiling, ceiling));
     return {
         minAvailable,
@@ -118,14 +135,23 @@ export function dbBoundFindings(cards: readonly TopologyCard[], replicas: Resolv
     return out;
 }
 
-/** HPA maximums against the node pool each role runs on, at the pool's maximum size. */
-export function poolBoundFindings(cards: readonly TopologyCard[], replicas: ResolvedReplicas, environment: Environment): Finding[] {
+/**
+ * HPA maximums against the node pool each role runs on, at the pool's maximum size. `sizeOf` is
+ * the node group the EKS component creates (`nodeGroupSize`, which already holds every max with
+ * headroom, so with it the check guards that sizing); a test passes a smaller group to see it fire.
+ */
+export function poolBoundFindings(
+    cards: readonly TopologyCard[],
+    replicas: ResolvedReplicas,
+    environment: Environment,
+    sizeOf: (pool: NodePool) => NodeGroupSize = (pool) => nodeGroupSize(pool, eksCards(cards), replicas, awsProfiles[environment]),
+): Finding[] {
     const profile = awsProfiles[environment];
     const out: Finding[] = [];
     const eks = eksCards(cards);
     const pools = new Set<NodePool>(eks.flatMap((c) => c.roles.map((r) => r.nodePool)));
     for (const pool of pools) {
-        const size = nodeGroupSize(pool, eks, replicas, profile);
+        const size = sizeOf(pool);
         const node = allocatable(instanceShape(size.instanceType));
         const workloads = poolWorkloads(pool, eks, replicas, profile);
         const capCpu = node.cpuMillis * size.maxSize;
@@ -158,17 +184,27 @@ export function poolBoundFindings(cards: readonly TopologyCard[], replicas: Reso
     return out;
 }
 
-/** PDB minAvailable strictly below the minimum replicas, for every role in every environment. */
-export function disruptionFindings(cards: readonly TopologyCard[], replicas: ResolvedReplicas, environment: Environment): Finding[] {
+/**
+ * Every role's budget in every environment against the PDB rule, and the document's budgets the
+ * rule lowered. `budgetOf` is the budget the workloads get (the ServiceWorkload component calls
+ * `disruptionBudget`); a test passes another to see the check fire.
+ */
+export function disruptionFindings(
+    cards: readonly TopologyCard[],
+    replicas: ResolvedReplicas,
+    environment: Environment,
+    budgetOf: typeof disruptionBudget = disruptionBudget,
+): Finding[] {
     const out: Finding[] = [];
     for (const card of eksCards(cards)) {
         for (const role of card.roles) {
             for (const env of environments) {
                 // The stack's own environment uses its resolved (possibly overridden) ranges.
                 const range = env === environment ? (replicas[key(card, role)] ?? role.replicas[env]) : role.replicas[env];
-                const budget = disruptionBudget(role, range);
-                if (budget && budget.minAvailable >= range.min) {
-                    out.push(finding("capacity/pdb-below-min", "mandatory", key(card, role), `${env}: PDB minAvailable ${budget.minAvailable} ≥ min replicas ${range.min}: no voluntary disruption is possible`));
+                const budget = budgetOf(role, range);
+                const violation = pdbBelowMinFinding(key(card, role), env, budget, range);
+                if (violation) {
+                    out.push(violation);
                 }
                 if (env !== environment || role.pdbMinAvailable === undefined) {
                     continue;

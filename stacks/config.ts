@@ -34,7 +34,7 @@ const gcpRegionSchema = z.strictObject({
     role: z.enum(["active", "dr"]),
 });
 
-const replicaRangeSchema = z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(1) });
+const replicaRangeSchema = z.strictObject({ min: z.number().int().min(0, "a whole number ≥ 0"), max: z.number().int().min(1, "a whole number ≥ 1") });
 
 const rawSchema = z.strictObject({
     environment: z.enum(environments),
@@ -162,7 +162,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, re
             if (issue.code === "unrecognized_keys") {
                 for (const k of issue.keys) {
                     const path = [...issue.path, k];
-                    const allowed = issue.path.length === 0 ? configKeys.join(", ") : "see Pulumi.yaml";
+                    const allowed = issue.path.length === 0 ? configKeys.join(", ") : allowedKeysAt(issue.path).join(", ");
                     issues.push({ key: keyOf(path), value: valueAt(raw, path), message: `unknown key; allowed: ${allowed}` });
                 }
                 continue;
@@ -199,7 +199,8 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, re
                 }
             }
         });
-        if (!regions.some((r: unknown) => valueAt(r, ["role"]) === "active")) {
+        // An empty list is already "at least one region"; say it once.
+        if (regions.length > 0 && !regions.some((r: unknown) => valueAt(r, ["role"]) === "active")) {
             issues.push({ key: `${cloud}.regions`, value: regions, message: "needs at least one region with role active" });
         }
     }
@@ -226,6 +227,21 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, re
         throw new StackConfigError(stack, issues);
     }
     return { stack, ...parsed.data };
+}
+
+/** The keys the schema declares for the object at `path` (an unknown nested key's message lists them). */
+function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+    const unwrap = (t: unknown): unknown => (t instanceof z.ZodDefault ? t.unwrap() : t);
+    let schema: unknown = rawSchema;
+    for (const p of path) {
+        const t = unwrap(schema);
+        schema =
+            t instanceof z.ZodObject ? (t.shape as Record<string, unknown>)[String(p)] :
+            t instanceof z.ZodArray ? t.element :
+            t instanceof z.ZodRecord ? t.valueType : undefined;
+    }
+    const t = unwrap(schema);
+    return t instanceof z.ZodObject ? Object.keys(t.shape) : [];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -17,10 +17,13 @@ module.exports = async function globalSetup() {
     process.env.PLAN_RUN_SOCKET = server.socket;
     // PLAN_FULL_RUN: each worker also writes plan.json, the whole run the harness reads.
     const results = await planInChildren(largestFirst(listStacks()), { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
-    for (const r of results) {
-        if (r.errorKind === "program") {
-            process.stderr.write(`\nplanning ${r.stack} failed:\n${r.error}\n`);
-        }
+    // A stack whose program or config fails has no resources and no findings: every "no finding"
+    // test on it would pass. Fail the suite here, with every failing stack's error.
+    const failed = results.filter((r) => r.errorKind !== null || r.error);
+    if (failed.length > 0) {
+        await server.close();
+        fs.rmSync(outDir, { recursive: true, force: true });
+        throw new Error(`the global setup could not plan ${failed.map((r) => r.stack).join(", ")}:\n${failed.map((r) => `${r.stack} (${r.errorKind ?? "error"}): ${r.error}`).join("\n")}`);
     }
     process.env.PLAN_CACHE_DIR = outDir;
 };

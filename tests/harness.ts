@@ -1,28 +1,37 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RegisteredResource, StackRun } from "../plan/engine";
-import { PlannedStack, planStack, redacted } from "../plan/plan";
+import { PlannedStack } from "../plan/plan";
 import { requestRun } from "./run-server";
 
 /**
  * Test access to the program's registered resources. `planOf` reads the plan the global setup made
- * for every stack (the same engine and code as `npm run plan`); `runProgram` runs the engine
- * in-process for inputs no stack file has (bad config, overrides).
+ * for every stack (the same engine and code as `npm run plan`); `runProgram` runs the engine on
+ * the suite's run server for inputs no stack file has (bad config, overrides).
  */
 
-const cache = new Map<string, Promise<PlannedStack>>();
+const cache = new Map<string, PlannedStack>();
 
-export function planOf(stack: string): Promise<PlannedStack> {
-    let p = cache.get(stack);
-    if (!p) {
-        const dir = process.env.PLAN_CACHE_DIR;
-        const file = dir ? path.join(dir, stack, "plan.json") : undefined;
-        p = file && fs.existsSync(file)
-            ? Promise.resolve(JSON.parse(fs.readFileSync(file, "utf8")) as PlannedStack)
-            : planStack(stack).then(redacted);
-        cache.set(stack, p);
+/**
+ * The plan the global setup made for `stack`. A missing plan is an error, never a reason to plan
+ * again in-process: a silent re-plan would hide a global setup that did not run or failed.
+ */
+export async function planOf(stack: string): Promise<PlannedStack> {
+    const cached = cache.get(stack);
+    if (cached) {
+        return cached;
     }
-    return p;
+    const dir = process.env.PLAN_CACHE_DIR;
+    if (!dir) {
+        throw new Error("PLAN_CACHE_DIR is not set: the plans come from jest's global setup (tests/global-setup.js)");
+    }
+    const file = path.join(dir, stack, "plan.json");
+    if (!fs.existsSync(file)) {
+        throw new Error(`no plan for stack "${stack}" at ${file}: the global setup plans every stack in Pulumi.*.yaml`);
+    }
+    const planned = JSON.parse(fs.readFileSync(file, "utf8")) as PlannedStack;
+    cache.set(stack, planned);
+    return planned;
 }
 
 /**
@@ -77,4 +86,10 @@ export function fixture(type: string, props: Record<string, unknown>, extra: Par
 export function providerFixture(cloud: "aws" | "gcp", name: string, props: Record<string, unknown>): RegisteredResource {
     const encoded = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     return fixture(`pulumi:providers:${cloud}`, encoded, { name, region: typeof props.region === "string" ? props.region : null });
+}
+
+/** The list, after asserting it has items: a loop or `.every` over an empty list asserts nothing. */
+export function nonEmpty<T>(list: readonly T[]): readonly T[] {
+    expect(list.length).toBeGreaterThan(0);
+    return list;
 }

@@ -363,6 +363,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
     ),
     "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding": iamBinding(),
     "gcp:projects/iAMMember:IAMMember": iamMemberEntry(),
+    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": iamMemberEntry(),
     "gcp:projects/service:Service": entry(text("service", { max: 253, pattern: /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.googleapis\.com$/, chars: "<api>.googleapis.com" }, "https://cloud.google.com/service-usage/docs/reference/rest/v1/services")),
     "gcp:projects/serviceIdentity:ServiceIdentity": entry(text("service", { max: 253, pattern: /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.googleapis\.com$/, chars: "<api>.googleapis.com" }, "https://cloud.google.com/service-usage/docs/reference/rest/v1beta1/services/generateServiceIdentity")),
     "gcp:pubsub/schema:Schema": entry(

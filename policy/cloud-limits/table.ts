@@ -39,6 +39,7 @@ export const cloudLimits: ReadonlyMap<string, TypeEntry> = new Map<string, TypeE
     ["pulumi:providers:kubernetes", nothing("provider configuration (kubeconfig, server-side apply): no cloud-side name or value")],
     ["pulumi:providers:random", nothing("provider without configuration")],
     ["pulumi:pulumi:Stack", nothing("the stack itself: no cloud resource")],
+    ["pulumi:pulumi:StackReference", nothing("a read of another stack's outputs (the bootstrap stack): no cloud resource")],
 ]);
 
 /** Components are the program's own grouping, never sent to a cloud. */

@@ -4,6 +4,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { sdkClassOf } from "../../components/shared/sdk-class";
 import { requiredTagKeys } from "../../components/shared/tags";
 import { ResidencyZone, regionsAllowed, residencyZones } from "../../stacks/regions";
+import { podTemplateOf } from "./k8s";
 import { arr, effectiveTags, obj, providerProp } from "./util";
 
 /**
@@ -84,19 +85,13 @@ export const noPlaintextSecrets: ResourceValidationPolicy = {
         if (args.type === "kubernetes:core/v1:Secret" && (Object.keys(obj(p.stringData)).length > 0 || Object.keys(obj(p.data)).length > 0)) {
             report(`Secret "${args.name}" is written by the program; secrets come from Secrets Manager through External Secrets`);
         }
-        if (args.type.startsWith("kubernetes:")) {
-            const spec = obj(p.spec);
-            const templateSpec = obj(obj(obj(spec.jobTemplate).spec).template);
-            const podSpec = obj(obj(spec.template).spec ?? obj(templateSpec.spec));
-            const cronPod = obj(obj(templateSpec).spec);
-            for (const ps of [podSpec, cronPod]) {
-                for (const c of [...arr(ps.containers), ...arr(ps.initContainers)]) {
-                    for (const e of arr(obj(c).env)) {
-                        const env = obj(e);
-                        if (looksSecret(String(env.name), env.value)) {
-                            report(`container env "${String(env.name)}" of "${args.name}" is a literal credential; use valueFrom.secretKeyRef`);
-                        }
-                    }
+        // One pod spec per workload (a CronJob's is under its jobTemplate), so one value is one finding.
+        const pod = podTemplateOf(args.type, p)?.spec;
+        for (const c of pod ? [...arr(pod.containers), ...arr(pod.initContainers)] : []) {
+            for (const e of arr(obj(c).env)) {
+                const env = obj(e);
+                if (looksSecret(String(env.name), env.value)) {
+                    report(`container env "${String(env.name)}" of "${args.name}" is a literal credential; use valueFrom.secretKeyRef`);
                 }
             }
         }

@@ -195,6 +195,99 @@ export const noExternalServices: ResourceValidationPolicy = {
     },
 };
 
+export const hostIsolation: ResourceValidationPolicy = {
+    name: "k8s-host-isolation",
+    description:
+        "No pod shares the node's namespaces or files: no hostNetwork, hostPID, hostIPC, hostPath volume, hostPort, Windows hostProcess, or unmasked /proc (Polaris hostNetworkSet, hostPIDSet, hostIPCSet, hostPathSet, hostPortSet, hostProcess, procMount).",
+    enforcementLevel: "mandatory",
+    validateResource: eachPod((pod, _kind, workload, report) => {
+        const problems: string[] = ["hostNetwork", "hostPID", "hostIPC"].filter((k) => pod[k] === true);
+        for (const v of arr(pod.volumes).map(obj)) {
+            if (v.hostPath !== undefined) {
+                problems.push(`hostPath volume "${String(v.name)}"`);
+            }
+        }
+        if (obj(obj(pod.securityContext).windowsOptions).hostProcess === true) {
+            problems.push("hostProcess");
+        }
+        for (const c of containersOf(pod)) {
+            const sc = obj(c.securityContext);
+            if (arr(c.ports).some((p) => obj(p).hostPort !== undefined && obj(p).hostPort !== 0)) {
+                problems.push(`container "${String(c.name)}" hostPort`);
+            }
+            if (obj(sc.windowsOptions).hostProcess === true) {
+                problems.push(`container "${String(c.name)}" hostProcess`);
+            }
+            if (sc.procMount !== undefined && sc.procMount !== "Default") {
+                problems.push(`container "${String(c.name)}" procMount ${String(sc.procMount)}`);
+            }
+        }
+        if (problems.length > 0) {
+            report(`${workload} shares the host: ${problems.join(", ")}`);
+        }
+    }),
+};
+
+export const capabilitiesSeccomp: ResourceValidationPolicy = {
+    name: "k8s-capabilities-seccomp",
+    description:
+        "Every container drops ALL Linux capabilities, adds none, and runs under a RuntimeDefault or Localhost seccomp profile (its own or the pod's) (Polaris dangerousCapabilities, insecureCapabilities, linuxHardening).",
+    enforcementLevel: "mandatory",
+    validateResource: eachPod((pod, _kind, workload, report) => {
+        const podSeccomp = obj(obj(pod.securityContext).seccompProfile).type;
+        for (const c of containersOf(pod)) {
+            const sc = obj(c.securityContext);
+            const caps = obj(sc.capabilities);
+            const problems: string[] = [];
+            if (!arr(caps.drop).includes("ALL")) {
+                problems.push("does not drop ALL capabilities");
+            }
+            if (arr(caps.add).length > 0) {
+                problems.push(`adds ${arr(caps.add).map(String).join(", ")}`);
+            }
+            const seccomp = obj(sc.seccompProfile).type ?? podSeccomp;
+            if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") {
+                problems.push(`seccomp profile ${seccomp === undefined ? "unset" : String(seccomp)}`);
+            }
+            if (problems.length > 0) {
+                report(`${workload} container "${String(c.name)}": ${problems.join(", ")}`);
+            }
+        }
+    }),
+};
+
+/** Built-in ClusterRoles that grant (nearly) everything in their scope. */
+const broadClusterRoles = ["cluster-admin", "admin", "edit"];
+/** Subresources that open a shell or a stream into a running pod. */
+const podShellResources = ["pods/exec", "pods/attach"];
+
+export const rbacLeastPrivilege: ResourceValidationPolicy = {
+    name: "k8s-rbac-least-privilege",
+    description: `Roles and ClusterRoles grant no wildcard (apiGroups, resources or verbs "*") and no ${podShellResources.join(" or ")}; no binding references ${broadClusterRoles.join(", ")} (Polaris's pod exec/attach and cluster-admin RBAC checks).`,
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        const kind = args.type.split(":")[2];
+        if (args.type === "kubernetes:rbac.authorization.k8s.io/v1:Role" || args.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole") {
+            arr(args.props.rules).map(obj).forEach((rule, i) => {
+                const wild = (["apiGroups", "resources", "verbs"] as const).filter((k) => arr(rule[k]).includes("*"));
+                if (wild.length > 0) {
+                    report(`${kind} ${nameOf(args.props)} rule ${i} grants "*" in ${wild.join(", ")}`);
+                }
+                const shell = arr(rule.resources).filter((r) => podShellResources.includes(String(r)));
+                if (shell.length > 0) {
+                    report(`${kind} ${nameOf(args.props)} rule ${i} grants ${shell.map(String).join(", ")}`);
+                }
+            });
+        }
+        if (args.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding" || args.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding") {
+            const ref = obj(args.props.roleRef);
+            if (ref.kind === "ClusterRole" && broadClusterRoles.includes(String(ref.name))) {
+                report(`${kind} ${nameOf(args.props)} binds the built-in ClusterRole ${String(ref.name)}`);
+            }
+        }
+    },
+};
+
 /** Does a label selector (matchLabels + matchExpressions In/NotIn/Exists/DoesNotExist) select these labels? */
 export function selects(selector: unknown, labels: Record<string, unknown>): boolean {
     const s = obj(selector);
@@ -310,6 +403,40 @@ export const networkPolicyCoverage: StackValidationPolicy = {
     },
 };
 
+export const serviceAccountToken: StackValidationPolicy = {
+    name: "k8s-service-account-token",
+    description:
+        "A pod mounts a Kubernetes API token only when its service account is granted something by a RoleBinding or ClusterRoleBinding: a pod that never calls the API carries no credential for it (Polaris automountServiceAccountToken).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const accounts = args.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount");
+        const bindings = args.resources.filter((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding" || r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+        for (const r of args.resources) {
+            const tpl = podTemplateOf(r.type, r.props);
+            if (!tpl) {
+                continue;
+            }
+            const ns = namespaceOf(r.props);
+            const sa = String(tpl.spec.serviceAccountName ?? tpl.spec.serviceAccount ?? "default");
+            const account = accounts.find((a) => scopeOf(a) === scopeOf(r) && obj(a.props.metadata).name === sa);
+            // The pod's own setting wins; unset, the ServiceAccount's; unset there too, Kubernetes mounts it.
+            const mounts = (tpl.spec.automountServiceAccountToken ?? (account ? account.props.automountServiceAccountToken : undefined) ?? true) !== false;
+            if (!mounts) {
+                continue;
+            }
+            const granted = bindings.some(
+                (b) =>
+                    (b.type.endsWith(":ClusterRoleBinding") || scopeOf(b) === scopeOf(r)) &&
+                    (b.provider?.name ?? "default") === (r.provider?.name ?? "default") &&
+                    arr(b.props.subjects).map(obj).some((s) => s.kind === "ServiceAccount" && s.name === sa && (s.namespace ?? namespaceOf(b.props)) === ns),
+            );
+            if (!granted) {
+                report(`${r.type.split(":")[2]} ${nameOf(r.props)} mounts an API token for service account "${sa}", which no RoleBinding or ClusterRoleBinding grants anything`, r.urn);
+            }
+        }
+    },
+};
+
 export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     requestsAndLimits,
     probesPresent,
@@ -318,6 +445,10 @@ export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     nonRootReadOnly,
     noDefaultServiceAccount,
     noExternalServices,
+    hostIsolation,
+    capabilitiesSeccomp,
+    rbacLeastPrivilege,
     disruptionBudgets,
     networkPolicyCoverage,
+    serviceAccountToken,
 ];

@@ -1,4 +1,5 @@
-import { gcpCapacityFindings, natPortsPerIp, pgbouncerClientFinding, pgbouncerVmFinding } from "../../capacity/gcp";
+import { gcpCapacityFindings, natPortsPerIp, pgbouncerClientFinding, pgbouncerServerFinding, pgbouncerVmFinding } from "../../capacity/gcp";
+import { GcpProfile, gcpProfiles } from "../../stacks/profiles/gcp";
 import { Finding } from "../../capacity/findings";
 import { catalog } from "../../catalog";
 import { notificationService } from "../../catalog/notification";
@@ -7,7 +8,6 @@ import { readStackFile } from "../../plan/engine";
 import { parseStackConfig } from "../../stacks/config";
 import { deployContext } from "../../stacks/context";
 import { catalogRequirements } from "../../stacks/load";
-import { gcpProfiles } from "../../stacks/profiles/gcp";
 
 /** seed 001 §7 targets and the adjustments, computed from the catalog and the GCP profiles. */
 
@@ -52,6 +52,16 @@ describe("PgBouncer's 800 client connections", () => {
         expect(f).toMatchObject({ severity: "info", resource: "notification-pgbouncer" });
         expect(f.message).toContain("server pool 2 × 250 = 500 vs db-custom-8-32768 max_connections 600 − 50 reserved = 550 (margin 50)");
         expect(single(findingsFor("dev"), "capacity/gcp-pgbouncer-server").message).toContain("1 × 100 = 100 vs db-custom-2-8192 max_connections 400");
+    });
+    it("fails the server pool when the PgBouncer instances open more than max_connections leaves", () => {
+        // A third prod instance: 3 × 250 = 750 against 600 − 50 = 550.
+        const third: GcpProfile = { ...gcpProfiles.prod, pgbouncer: { ...gcpProfiles.prod.pgbouncer, instances: 3 } };
+        expect(pgbouncerServerFinding(notificationService, third)).toEqual({
+            ruleId: "capacity/gcp-pgbouncer-server",
+            severity: "mandatory",
+            resource: "notification-pgbouncer",
+            message: "server pool 3 × 250 = 750 vs db-custom-8-32768 max_connections 600 − 50 reserved = 550 (margin -200)",
+        });
     });
 });
 

@@ -1,15 +1,14 @@
 import { catalog } from "../../catalog";
 import { assignmentService } from "../../catalog/assignment";
 import { progressService } from "../../catalog/progress";
-import { K8sRole, K8sServiceCard, environments } from "../../catalog/types";
+import { K8sRole, K8sServiceCard } from "../../catalog/types";
 import { evaluateCapacity } from "../../capacity";
 import { connectionBudget, connectionBudgetFinding } from "../../capacity/db-budget";
-import { dbBoundFindings, dbShares, disruptionBudget, disruptionFindings, poolBoundFindings, workloadCapacityFindings } from "../../capacity/workloads";
+import { dbBoundFindings, dbShares, disruptionBudget, disruptionFindings, pdbBelowMinFinding, poolBoundFindings, workloadCapacityFindings } from "../../capacity/workloads";
 import { readStackFile } from "../../plan/engine";
 import { parseStackConfig } from "../../stacks/config";
 import { DeployContext, deployContext } from "../../stacks/context";
 import { catalogRequirements } from "../../stacks/load";
-import { awsProfiles } from "../../stacks/profiles/aws";
 import { resolveReplicas } from "../../stacks/replicas";
 
 function ctxOf(stack: string, mutate?: (config: Record<string, unknown>) => void): DeployContext {
@@ -100,10 +99,28 @@ describe("HPA maximums against the database connection budget (case study §15, 
 
 describe("HPA maximums against the node pool", () => {
     it("every role's max fits its pool in every stack", () => {
-        for (const stack of ["dev", "staging", "prod-us"]) {
+        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {
             const ctx = ctxOf(stack);
             expect(poolBoundFindings(ctx.catalog, ctx.replicas, ctx.config.environment)).toEqual([]);
         }
+    });
+
+    it("capacity/hpa-max-node-pool: a maximum the pool at its max size cannot hold is a mandatory finding", () => {
+        // progress-service on a worker pool of 10 c7i.2xlarge (7660m allocatable each = 76600m):
+        // ingest 100 × 1000m + projector 20 × 500m + outbox-relay 8 × 250m + partition-manager 1 × 100m
+        // = 112100m (seeds/003 §2–3; the last two ours). ingest could have (76600 − 12100) / 1000 = 64.
+        const replicas = resolveReplicas([progressService], "prod");
+        const small = (pool: string) => ({ instanceType: "c7i.2xlarge", minSize: 3, desiredSize: 3, maxSize: pool === "worker" ? 10 : 22 });
+        const f = poolBoundFindings([progressService], replicas, "prod", small);
+        expect(f.map((x) => [x.ruleId, x.severity, x.resource])).toEqual([
+            ["capacity/hpa-max-node-pool", "mandatory", "progress-service/ingest"],
+            ["capacity/hpa-max-node-pool", "mandatory", "progress-service/projector"],
+            ["capacity/hpa-max-node-pool", "mandatory", "progress-service/outbox-relay"],
+            ["capacity/hpa-max-node-pool", "mandatory", "progress-service/partition-manager"],
+        ]);
+        expect(f[0].message).toBe("max replicas 100 do not fit the worker pool at its max 10 × c7i.2xlarge with the other workloads at max: at most 64");
+        // At the size the EKS component creates (22 nodes for the whole catalog), it fits.
+        expect(poolBoundFindings([progressService], replicas, "prod")).toEqual([]);
     });
 
     it("a pod larger than a node of its pool is a mandatory finding", () => {
@@ -114,22 +131,40 @@ describe("HPA maximums against the node pool", () => {
         const cards = [assignmentService, huge];
         const f = poolBoundFindings(cards, resolveReplicas(cards, "prod"), "prod");
         expect(f.map((x) => [x.ruleId, x.severity, x.resource])).toEqual([["capacity/pod-fits-node", "mandatory", "progress-service/ingest"]]);
-        expect(f[0].message).toMatch(new RegExp(`^one pod requests 16000m / 8192Mi, more than a ${awsProfiles.prod.nodePools.worker.instanceType} node's allocatable \\d+m`));
+        // c7i.2xlarge (ours: README departures): 8 vCPU, 16 GiB → 7660m / 14419Mi allocatable.
+        expect(f[0].message).toBe("one pod requests 16000m / 8192Mi, more than a c7i.2xlarge node's allocatable 7660m / 14419Mi");
     });
 });
 
 describe("PodDisruptionBudgets below every environment's minimum", () => {
-    it("holds for every role of every card in every environment", () => {
-        for (const card of catalog.filter((c): c is K8sServiceCard => c.platform === "eks")) {
-            for (const role of card.roles) {
-                for (const env of environments) {
-                    const budget = disruptionBudget(role, role.replicas[env]);
-                    if (budget) {
-                        expect({ role: `${card.service}/${role.name}`, env, ok: budget.minAvailable < role.replicas[env].min }).toEqual({ role: `${card.service}/${role.name}`, env, ok: true });
-                    }
-                }
-            }
-        }
+    it("capacity/pdb-below-min fires on a budget at the minimum, and not one below it", () => {
+        const range = { min: 4, max: 24 };
+        expect(pdbBelowMinFinding("assignment-service/api", "prod", { minAvailable: 4, adjusted: false }, range)).toEqual({
+            ruleId: "capacity/pdb-below-min",
+            severity: "mandatory",
+            resource: "assignment-service/api",
+            message: "prod: PDB minAvailable 4 ≥ min replicas 4: no voluntary disruption is possible",
+        });
+        expect(pdbBelowMinFinding("assignment-service/api", "prod", { minAvailable: 3, adjusted: false }, range)).toBeUndefined();
+        expect(pdbBelowMinFinding("assignment-service/api", "prod", undefined, range)).toBeUndefined();
+    });
+
+    it("capacity/pdb-below-min: every role × environment whose budget breaks the rule is reported, once", () => {
+        // A budget source that ignores the ceiling (minAvailable = min): assignment-service's api
+        // (staging 3, prod 4), worker (2, 3) and scheduler (2, 2) break it; dev (min 1) and
+        // ai-suggest (min 1) have no budget (seeds/000 §5 ranges).
+        const atMin = (_role: unknown, r: { min: number; max: number }) => (r.min > 1 ? { minAvailable: r.min, adjusted: false } : undefined);
+        const f = disruptionFindings([assignmentService], resolveReplicas([assignmentService], "prod"), "prod", atMin);
+        expect(f.map((x) => [x.ruleId, x.severity, x.resource, x.message.split(":")[0]])).toEqual([
+            ["capacity/pdb-below-min", "mandatory", "assignment-service/api", "staging"],
+            ["capacity/pdb-below-min", "mandatory", "assignment-service/api", "prod"],
+            ["capacity/pdb-below-min", "mandatory", "assignment-service/worker", "staging"],
+            ["capacity/pdb-below-min", "mandatory", "assignment-service/worker", "prod"],
+            ["capacity/pdb-below-min", "mandatory", "assignment-service/scheduler", "staging"],
+            ["capacity/pdb-below-min", "mandatory", "assignment-service/scheduler", "prod"],
+        ]);
+        // The budgets the workloads get keep to the rule: the same check finds nothing.
+        expect(disruptionFindings([assignmentService], resolveReplicas([assignmentService], "prod"), "prod")).toEqual([]);
     });
 
     it("keeps the document's 2 and 1 in prod and staging, and no budget over a single pod", () => {

@@ -62,9 +62,10 @@ describe("stack config", () => {
 
     it("rejects min > max in replica overrides and unknown roles", () => {
         const e = issuesOf("dev", (raw) => (raw.replicaOverrides = { "assignment-service/api": { min: 5, max: 2 }, "nope/api": { min: 1, max: 1 } }));
-        expect(e.issues.map((i) => i.message)).toEqual(
-            expect.arrayContaining(["min (5) must not exceed max (2)", expect.stringMatching(/^unknown service\/role; allowed: assignment-service\/api, /)]),
-        );
+        expect(e.issues.map((i) => [i.key, i.message])).toEqual([
+            ["replicaOverrides.assignment-service/api", "min (5) must not exceed max (2)"],
+            ["replicaOverrides.nope/api", expect.stringMatching(/^unknown service\/role; allowed: assignment-service\/api, /)],
+        ]);
     });
 
     it("rejects a malformed image digest", () => {
@@ -94,7 +95,104 @@ describe("stack config", () => {
     });
 });
 
+type Raw = Record<string, unknown>;
+const awsOf = (raw: Raw) => raw.aws as Record<string, unknown> & { regions: Record<string, unknown>[] };
+const gcpOf = (raw: Raw) => raw.gcp as Record<string, unknown> & { regions: Record<string, unknown>[] };
+
+/** One wrong value per case, and the exact problems it must report (key, value, message). */
+const badInputs: [string, string, (raw: Raw) => void, { key: string; value: unknown; message: string }[]][] = [
+    ["residency outside the enum", "dev", (raw) => (raw.residency = "mars"), [{ key: "residency", value: "mars", message: "allowed: us, eu, me, ap, global" }]],
+    ["owner with spaces and capitals", "dev", (raw) => (raw.owner = "Platform Team"), [{ key: "owner", value: "Platform Team", message: "lower-case letters, digits and dashes" }]],
+    ["domain without a dot", "dev", (raw) => (raw.domain = "melmastoon"), [{ key: "domain", value: "melmastoon", message: "a DNS domain such as us.melmastoon.com" }]],
+    ["AWS account id of 11 digits", "dev", (raw) => (awsOf(raw).accountId = "21098765432"), [{ key: "aws.accountId", value: "21098765432", message: "a 12-digit AWS account id" }]],
+    [
+        "CIDR lists with a /33 and an octet of 300",
+        "dev",
+        (raw) => {
+            awsOf(raw).apiAccessCidrs = ["10.0.0.0/33"];
+            awsOf(raw).lrsAllowCidrs = ["203.0.113.0/24", "198.51.100.300/28"];
+        },
+        [
+            { key: "aws.apiAccessCidrs[0]", value: "10.0.0.0/33", message: "an IPv4 CIDR" },
+            { key: "aws.lrsAllowCidrs[1]", value: "198.51.100.300/28", message: "an IPv4 CIDR" },
+        ],
+    ],
+    ["GCP project id with capitals and an underscore", "dev", (raw) => (gcpOf(raw).project = "Melmastoon_Dev"), [{ key: "gcp.project", value: "Melmastoon_Dev", message: "a GCP project id: 6-30 lower-case letters, digits, dashes" }]],
+    ["billing account in lower case", "dev", (raw) => (gcpOf(raw).billingAccount = "01a2b3-c4d5e6-f7a8b9"), [{ key: "gcp.billingAccount", value: "01a2b3-c4d5e6-f7a8b9", message: "a billing account id like 01ABCD-234567-89EFAB" }]],
+    ["empty aws.regions", "dev", (raw) => (awsOf(raw).regions = []), [{ key: "aws.regions", value: [], message: "at least one region" }]],
+    [
+        "an unknown region role",
+        "dev",
+        (raw) => (awsOf(raw).regions[0].role = "primary"),
+        [
+            { key: "aws.regions[0].role", value: "primary", message: "allowed: active, passive" },
+            { key: "aws.regions", value: [{ region: "us-west-2", role: "primary" }], message: "needs at least one region with role active" },
+        ],
+    ],
+    [
+        "no active region",
+        "prod-eu",
+        (raw) => (awsOf(raw).regions = awsOf(raw).regions.map((r) => ({ ...r, role: "passive" }))),
+        [
+            {
+                key: "aws.regions",
+                value: [
+                    { region: "eu-west-1", role: "passive" },
+                    { region: "eu-central-1", role: "passive" },
+                ],
+                message: "needs at least one region with role active",
+            },
+        ],
+    ],
+    ["a region listed twice", "prod-us", (raw) => (awsOf(raw).regions[1].region = "us-east-1"), [{ key: "aws.regions[1].region", value: "us-east-1", message: "listed twice" }]],
+    [
+        "override bounds below 0 and 1",
+        "dev",
+        (raw) => (raw.replicaOverrides = { "assignment-service/api": { min: -1, max: 0 } }),
+        [
+            { key: "replicaOverrides.assignment-service/api.min", value: -1, message: "a whole number ≥ 0" },
+            { key: "replicaOverrides.assignment-service/api.max", value: 0, message: "a whole number ≥ 1" },
+        ],
+    ],
+    [
+        "unknown nested keys",
+        "dev",
+        (raw) => {
+            awsOf(raw).regoins = [];
+            gcpOf(raw).regions[0].zone = "a";
+        },
+        [
+            { key: "aws.regoins", value: [], message: "unknown key; allowed: accountId, regions, apiAccessCidrs, lrsAllowCidrs" },
+            { key: "gcp.regions[0].zone", value: "a", message: "unknown key; allowed: region, role" },
+        ],
+    ],
+];
+
+describe("config errors, each with its exact message", () => {
+    it.each(badInputs)("%s", (_title, stack, mutate, expected) => {
+        expect(issuesOf(stack, mutate).issues).toEqual(expected);
+    });
+});
+
 describe("the program on bad input", () => {
+    it("fails on every one of those problems at once, before registering anything", async () => {
+        // All the dev cases but the empty region list (the role and duplicate cases need regions).
+        const raw = readStackFile("dev");
+        const cases = badInputs.filter(([title, stack]) => stack === "dev" && title !== "empty aws.regions");
+        expect(cases).toHaveLength(10);
+        for (const [, , mutate] of cases) {
+            mutate(raw);
+        }
+        const run = await runProgram("dev", { config: raw });
+        expect(run.errorKind).toBe("config");
+        expect(run.error).toContain(`stack "dev" has ${cases.reduce((n, [, , , issues]) => n + issues.length, 0)} configuration problem(s)`);
+        for (const { key, message } of cases.flatMap(([, , , issues]) => issues)) {
+            expect(run.error).toContain(`learning-platform:${key} = `);
+            expect(run.error).toContain(message);
+        }
+        expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+
     it("fails with the config error and registers no resource besides the root stack", async () => {
         const raw = readStackFile("prod-eu");
         aws(raw).regions[0].region = "us-west-2";

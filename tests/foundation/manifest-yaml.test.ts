@@ -67,6 +67,7 @@ describe("the plan's k8s/ files", () => {
         const dir = process.env.PLAN_CACHE_DIR;
         expect(dir).toBeDefined();
         const planned = await planOf(stack);
+        expect(planned.run.error).toBeNull();
         expect(planned.manifests.length).toBeGreaterThan(0);
         const byFile = new Map<string, unknown[]>();
         for (const { cluster, manifest } of planned.manifests) {

@@ -1,6 +1,6 @@
 import { listStacks } from "../../plan/engine";
 import { RegisteredResource } from "../../plan/engine";
-import { planOf } from "../harness";
+import { nonEmpty, planOf } from "../harness";
 
 /**
  * Nothing lost: every stateful resource (databases, caches with persistence, buckets, keys,
@@ -36,6 +36,7 @@ function statefulOf(resources: readonly RegisteredResource[]): RegisteredResourc
 describe("stateful resources", () => {
     it.each(listStacks().filter((s) => s !== "dev"))("%s: every one is protected, with its provider-side guard", async (stack) => {
         const { run } = await planOf(stack);
+        expect(run.error).toBeNull();
         const state = statefulOf(run.resources);
         // Every data class is present: a stack without databases, keys or secrets would pass vacuously.
         for (const t of ["aws:rds/cluster:Cluster", "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:storage/bucket:Bucket"]) {
@@ -48,6 +49,7 @@ describe("stateful resources", () => {
 
     it.each(listStacks().filter((s) => s !== "dev"))("%s: volumes outlive their claims (Retain) and are encrypted", async (stack) => {
         const { run } = await planOf(stack);
+        expect(run.error).toBeNull();
         const classes = run.resources.filter((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass");
         expect(classes.length).toBeGreaterThan(0);
         for (const c of classes) {
@@ -57,10 +59,11 @@ describe("stateful resources", () => {
 
     it("dev stays disposable: no stateful resource is protected", async () => {
         const { run } = await planOf("dev");
+        expect(run.error).toBeNull();
         const state = statefulOf(run.resources);
         expect(state.length).toBeGreaterThan(10);
         expect(state.filter((r) => r.protect).map((r) => r.name)).toEqual([]);
         const clusters = run.resources.filter((r) => r.type === "aws:rds/cluster:Cluster");
-        expect(clusters.every((c) => c.props.deletionProtection === false)).toBe(true);
+        expect(nonEmpty(clusters).every((c) => c.props.deletionProtection === false)).toBe(true);
     });
 });

@@ -1,5 +1,5 @@
 import { RegisteredResource } from "../../plan/engine";
-import { byType, childrenOf, one, planOf, readStackFile, runProgram } from "../harness";
+import { byType, childrenOf, nonEmpty, one, planOf, readStackFile, runProgram } from "../harness";
 
 /** The GCP platform the real program registers for each stack (seed 001, issue 5). */
 
@@ -57,6 +57,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("gives every region a /22 subnet with private Google access and flow logs, a connector and a NAT on reserved IPs", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         for (const [region, index] of [["europe-west1", 0], ["europe-west4", 1]] as const) {
             const subnet = props(one(run, T.subnet, `notification-${region}-net-subnet`));
             expect(subnet).toMatchObject({ region, ipCidrRange: `10.64.${index * 4}.0/22`, privateIpGoogleAccess: true });
@@ -73,6 +74,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("keys every region with notification-data-{region}, 90-day rotation, protected, and grants the seven service agents", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         for (const region of ["europe-west1", "europe-west4"]) {
             const key = one(run, T.key, `notification-kms-${region}-key`);
             expect(props(key)).toMatchObject({ name: `notification-data-${region}`, rotationPeriod: "7776000s" });
@@ -86,6 +88,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("runs Cloud SQL PG 16 regional HA with backups in the DR region, two read replicas and a DR replica under the DR key", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const primary = one(run, T.sql, "notification-europe-west1-sql-primary");
         const p = props(primary);
         const settings = o(p.settings);
@@ -114,6 +117,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("runs Memorystore STANDARD_HA 6 GB with read replicas, TLS, AUTH, allkeys-lru and CMEK; its AUTH string is stored as a secret", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const redis = props(one(run, T.redis, "notification-europe-west1-redis-instance"));
         expect(redis).toMatchObject({
             tier: "STANDARD_HA",
@@ -133,6 +137,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("keeps the bucket dual-region in the EU, CMEK, uniform, public access prevented, versioned, never force-destroyed", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const bucket = one(run, T.bucket, "notification-assets-bucket");
         expect(props(bucket)).toMatchObject({
             name: "melmastoon-notifications-prod-eu",
@@ -150,11 +155,12 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("declares a CMEK topic per subject with 7/30-day retention, and a dead-letter topic with a holding subscription per consumer", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const topics = byType(run, T.topic).map(props);
         const requested = byName(byType(run, T.topic), "melmastoon.notification.requested.v1");
         expect(requested && props(requested)).toMatchObject({ messageRetentionDuration: "604800s", messageStoragePolicy: { allowedPersistenceRegions: ["europe-west1", "europe-west4"] } });
         expect(props(byName(byType(run, T.topic), "melmastoon.notification.status.v1") as RegisteredResource).messageRetentionDuration).toBe("2592000s");
-        for (const t of topics) {
+        for (const t of nonEmpty(topics)) {
             expect(String(t.kmsKeyName)).toContain("cryptoKeys/notification-data-");
         }
         const consumers = ["router", "worker-email", "worker-sms", "worker-whatsapp", "worker-push", "worker-inapp", "worker-voice", "webhook-correlator", "cache-warmer"];
@@ -167,6 +173,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("subscribes each consumer to its subjects: push to its own service, ordered, ack 600 s, 5 attempts then its dead-letter topic", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const sub = props(one(run, T.subscription, "notification-europe-west1-subs-worker-sms-melmastoon.notification.dispatch.sms.v1"));
         expect(sub).toMatchObject({
             name: "melmastoon.notification.dispatch.sms.v1.worker-sms.europe-west1",
@@ -183,24 +190,26 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("names secrets notification--{env}--platform--{purpose}, replicates them with CMEK in both regions, and versions only generated ones", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const hmac = props(one(run, T.secret, "notification-secrets-hmac-signing-key"));
         expect(hmac.secretId).toBe("notification--prod--platform--hmac-signing-key");
         const replicas = a(o(o(hmac.replication).userManaged).replicas).map(o);
         expect(replicas.map((r) => r.location)).toEqual(["europe-west1", "europe-west4"]);
-        for (const r of replicas) {
+        for (const r of nonEmpty(replicas)) {
             expect(String(o(r.customerManagedEncryption).kmsKeyName)).toContain(`notification-data-${String(r.location)}`);
         }
         expect(props(one(run, T.secret, "notification-secrets-vendor-sms")).secretId).toBe("notification--prod--vendor--twilio--platform--credentials");
         const versioned = byType(run, T.secretVersion).map((v) => v.name);
         expect(versioned).toContain("notification-secrets-hmac-signing-key-v1");
         expect(versioned.some((n) => n.includes("vendor-"))).toBe(false);
-        for (const v of byType(run, T.secretVersion)) {
+        for (const v of nonEmpty(byType(run, T.secretVersion))) {
             expect(v.secretPaths).toContain("secretData");
         }
     });
 
     it("lets each identity read only the secrets its role lists", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const readers = (purpose: string) => a(props(one(run, T.secretBinding, `notification-identities-reads-${purpose}`)).members).map(String);
         const sms = readers("vendor-sms");
         expect(sms.some((m) => m.includes("notif-worker-sms@"))).toBe(true);
@@ -212,19 +221,23 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("deploys the 13 services and PgBouncer in the active region only, each with its own service account", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const services = byType(run, T.run);
         expect(services).toHaveLength(13);
-        expect(services.every((s) => props(s).location === "europe-west1")).toBe(true);
+        expect(nonEmpty(services).every((s) => props(s).location === "europe-west1")).toBe(true);
         const accounts = services.map((s) => String(o(props(s).template).serviceAccount));
         expect(new Set(accounts).size).toBe(13);
+        // Each service runs as its role's own account (not a shared one): the correlator as notif-webhook-correlator.
+        expect(String(o(runNamed(services, "notification-webhook-correlator").template).serviceAccount)).toMatch(/^notif-webhook-correlator@[a-z0-9-]+\.iam\.gserviceaccount\.com$/);
+        expect(String(o(runNamed(services, "notification-api").template).serviceAccount)).toMatch(/^notif-api@/);
         const pgbouncer = byType(run, "learning-platform:gcp:PgBouncer").map((r) => r.name);
         expect(pgbouncer).toEqual(["notification-europe-west1-pgbouncer"]);
-        expect(props(byType(run, T.account).find((x) => props(x).accountId === "notif-webhook-correlator") as RegisteredResource).accountId).toBe("notif-webhook-correlator");
         expect(childrenOf(run, "notification-europe-west4").map((r) => r.type)).toEqual(["learning-platform:gcp:RegionalNetwork"]);
     });
 
     it("configures the API for the load balancer: ingress, WebSocket affinity, boost, 60 s timeout, prod bounds 3..200", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const api = runNamed(byType(run, T.run), "notification-api");
         const tpl = o(api.template);
         expect(api).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER", invokerIamDisabled: true, deletionProtection: true });
@@ -241,11 +254,12 @@ describe("prod-eu: one regional platform per region, one edge", () => {
         expect(o(o(c.startupProbe).httpGet).path).toBe("/api/v1/internal/health");
         const secretEnvs = a(c.envs).map(o).filter((e) => e.valueSource !== undefined);
         expect(secretEnvs.map((e) => e.name)).toContain("HMAC_SIGNING_KEY");
-        expect(a(c.envs).map(o).every((e) => e.value === undefined || !String(e.name).includes("PASSWORD"))).toBe(true);
+        expect(nonEmpty(a(c.envs).map(o)).filter((e) => e.value !== undefined && /PASSWORD|SECRET|TOKEN|KEY/.test(String(e.name)))).toEqual([]);
     });
 
     it("configures workers per the document's table: internal only, 540 s, concurrency 50 / 1 for the relay, voice at min 0", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const services = byType(run, T.run);
         const table: Record<string, [number, number]> = {
             "notification-router": [2, 100],
@@ -275,6 +289,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("runs PgBouncer in transaction mode, 2 × 400 clients (the document's 800), a server pool inside max_connections", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const mig = props(one(run, "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "notification-europe-west1-pgbouncer-mig"));
         const ud = String(o(props(one(run, "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", "notification-europe-west1-pgbouncer-template")).metadata)["user-data"]);
         expect(mig.targetSize).toBe(2);
@@ -286,6 +301,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("fronts the API with the global ALB: TLS 1.2 RESTRICTED, WAF, per-vendor caps and a 451 residency route", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         expect(props(byType(run, T.sslPolicy)[0])).toMatchObject({ profile: "RESTRICTED", minTlsVersion: "TLS_1_2" });
         const rules = a(props(byType(run, T.armor)[0]).rules).map(o);
         const exprs = rules.map((r) => String(o(o(r.match).expr).expression));
@@ -307,6 +323,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("publishes notify.{domain} and the private notification-internal.{domain}", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const zones = byType(run, T.zone).map(props);
         expect(zones.map((z) => [z.dnsName, z.visibility])).toEqual([
             ["notify.eu.melmastoon.com.", "public"],
@@ -317,6 +334,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
 
     it("sets a budget on the billing account with 50/80/100 % alerts", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const budget = props(byType(run, T.budget)[0]);
         expect(budget.billingAccount).toBe("01A2B3-C4D5E6-F7A8B9");
         expect(a(budget.thresholdRules).map((r) => o(r).thresholdPercent)).toEqual([0.5, 0.8, 1]);
@@ -336,6 +354,7 @@ describe("environment differences", () => {
         expect(byType(run, T.sql)).toHaveLength(1);
         expect(props(byType(run, T.redis)[0])).toMatchObject({ tier: "BASIC", memorySizeGb: 1 });
         expect(props(byType(run, T.redis)[0]).readReplicasMode).toBeUndefined();
+        // The 13 services of seeds/001 §3 (PgBouncer runs on VMs, not Cloud Run).
         const services = byType(run, T.run);
         expect(services).toHaveLength(13);
         for (const s of services) {
@@ -349,6 +368,7 @@ describe("environment differences", () => {
 
     it("staging: STANDARD_HA 1 GB without read replicas, a DR replica in me-central1, protected state", async () => {
         const { run } = await planOf("staging");
+        expect(run.error).toBeNull();
         expect(props(byType(run, T.redis)[0])).toMatchObject({ tier: "STANDARD_HA", memorySizeGb: 1 });
         const sql = byType(run, T.sql);
         expect(sql.map((s) => String(props(s).name)).sort()).toEqual(["melmastoon-notification-staging-asia-south1-pg", "melmastoon-notification-staging-me-central1-pg"]);
@@ -358,12 +378,14 @@ describe("environment differences", () => {
 
     it("prod-me: no configurable dual-region in the Middle East, so the bucket stays regional in me-central1", async () => {
         const { run } = await planOf("prod-me");
+        expect(run.error).toBeNull();
         expect(props(one(run, T.bucket, "notification-assets-bucket"))).toMatchObject({ name: "melmastoon-notifications-prod-me", location: "ME-CENTRAL1" });
         expect(props(one(run, T.bucket, "notification-assets-bucket")).customPlacementConfig).toBeUndefined();
     });
 
     it("prod-us: dual-region US bucket over us-east4 and us-central1", async () => {
         const { run } = await planOf("prod-us");
+        expect(run.error).toBeNull();
         expect(props(one(run, T.bucket, "notification-assets-bucket"))).toMatchObject({ location: "US", customPlacementConfig: { dataLocations: ["US-EAST4", "US-CENTRAL1"] } });
     });
 

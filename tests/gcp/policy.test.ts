@@ -20,7 +20,7 @@ import {
 } from "../../policy/rules/gcp";
 import { allPolicies } from "../../policy/rules";
 import { runPolicies } from "../../policy/runner";
-import { byType, fixture, planOf, providerFixture } from "../harness";
+import { byType, fixture, nonEmpty, planOf, providerFixture } from "../harness";
 
 /** Each GCP rule: a failing and a passing case, from the real plan (mutated) or hand-built fixtures. */
 
@@ -36,6 +36,7 @@ function mutated(r: RegisteredResource, edit: (p: P) => void, extra: Partial<Reg
 
 async function real(stack: string, type: string, name?: string): Promise<{ r: RegisteredResource; all: RegisteredResource[] }> {
     const { run } = await planOf(stack);
+    expect(run.error).toBeNull();
     const r = byType(run, type).find((x) => !name || x.name === name);
     if (!r) {
         throw new Error(`no ${type} ${name ?? ""} in ${stack}`);
@@ -49,7 +50,7 @@ const rules = (findings: { ruleId: string }[]) => findings.map((f) => f.ruleId);
 const check = (policy: Policy, resources: RegisteredResource[]) => runPolicies([policy], resources);
 
 it("registers every GCP rule in the pack", () => {
-    for (const p of gcpPolicies) {
+    for (const p of nonEmpty(gcpPolicies)) {
         expect(allPolicies).toContain(p);
     }
 });
@@ -112,12 +113,14 @@ describe("Cloud SQL rules", () => {
 });
 
 describe("gcp-subscription-dead-letter", () => {
-    it("passes the planned subscriptions and dead-letter topics of every prod stack", async () => {
-        const { run } = await planOf("prod-eu");
-        expect(await check(gcpSubscriptionDeadLetter, byType(run, "gcp:pubsub/subscription:Subscription"))).toEqual([]);
+    it.each(["prod-us", "prod-eu", "prod-me"])("passes the planned subscriptions and dead-letter topics of %s", async (stack) => {
+        const { run } = await planOf(stack);
+        expect(run.error).toBeNull();
+        expect(await check(gcpSubscriptionDeadLetter, [...nonEmpty(byType(run, "gcp:pubsub/subscription:Subscription"))])).toEqual([]);
     });
     it("fails a subscription with 10 attempts or a short ack deadline", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const subs = byType(run, "gcp:pubsub/subscription:Subscription");
         const target = subs.find((s) => s.name.includes("subs-router"));
         if (!target) {
@@ -154,12 +157,14 @@ describe("Cloud Run exposure", () => {
         const policy = fixture("gcp:cloudrunv2/serviceIamPolicy:ServiceIamPolicy", { policyData: JSON.stringify({ bindings: [{ role: "roles/run.invoker", members: ["allUsers"] }] }) }, { name: "p" });
         expect((await check(gcpCloudRunNotPublic, [member, binding, policy])).map((f) => f.resource)).toEqual(["m", "b", "p"]);
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const planned = byType(run, "gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding");
         expect(planned.length).toBeGreaterThan(0);
         expect(await check(gcpCloudRunNotPublic, planned)).toEqual([]);
     });
     it("gcp-cloud-run-ingress: passes the planned services; fails open ingress and IAM-less services not behind the LB", async () => {
         const { run } = await planOf("prod-eu");
+        expect(run.error).toBeNull();
         const services = byType(run, "gcp:cloudrunv2/service:Service");
         expect(await check(gcpCloudRunIngress, services)).toEqual([]);
         const api = services.find((s) => s.name.endsWith("-api-service"));

@@ -1,6 +1,8 @@
 import { RegisteredResource, StackRun } from "../../plan/engine";
 import {
+    capabilitiesSeccomp,
     disruptionBudgets,
+    hostIsolation,
     imageByDigest,
     k8sPolicies,
     networkPolicyCoverage,
@@ -8,8 +10,10 @@ import {
     noExternalServices,
     nonRootReadOnly,
     probesPresent,
+    rbacLeastPrivilege,
     requestsAndLimits,
     selects,
+    serviceAccountToken,
     zoneSpread,
 } from "../../policy/rules/k8s";
 import { runPolicies } from "../../policy/runner";
@@ -124,7 +128,85 @@ describe("resource rules", () => {
     });
 });
 
+describe("host, capability and RBAC rules (what Polaris's danger checks look for)", () => {
+    it("k8s-host-isolation: no host namespaces, hostPath, hostPort or unmasked /proc", async () => {
+        expect(await runPolicies([hostIsolation], [api(), real("kubernetes:apps/v1:StatefulSet", "assignment-scheduler")])).toEqual([]);
+        const f = await runPolicies(
+            [hostIsolation],
+            [
+                broken(api(), (p) => {
+                    const pod = podOf(p) as unknown as Record<string, unknown>;
+                    pod.hostNetwork = true;
+                    pod.hostPID = true;
+                    pod.volumes = [...items(pod.volumes), { name: "docker", hostPath: { path: "/var/run/docker.sock" } }];
+                    const c = appContainer(p);
+                    c.ports = [{ name: "http", containerPort: 8080, hostPort: 8080 }];
+                    (c.securityContext as Record<string, unknown>).procMount = "Unmasked";
+                }),
+            ],
+        );
+        expect(f.map((x) => x.message)).toEqual([
+            'Deployment assignment/assignment-api shares the host: hostNetwork, hostPID, hostPath volume "docker", container "app" hostPort, container "app" procMount Unmasked',
+        ]);
+        const ipc = await runPolicies([hostIsolation], [broken(api(), (p) => ((podOf(p) as unknown as Record<string, unknown>).hostIPC = true))]);
+        expect(ipc.map((x) => x.message)).toEqual(["Deployment assignment/assignment-api shares the host: hostIPC"]);
+    });
+
+    it("k8s-capabilities-seccomp: drop ALL, add none, RuntimeDefault seccomp (the pod's counts)", async () => {
+        expect(await runPolicies([capabilitiesSeccomp], [api()])).toEqual([]);
+        // The pod-level profile covers a container that sets none.
+        const podLevel = broken(api(), (p) => delete (appContainer(p).securityContext as Record<string, unknown>).seccompProfile);
+        expect(await runPolicies([capabilitiesSeccomp], [podLevel])).toEqual([]);
+        const f = await runPolicies(
+            [capabilitiesSeccomp],
+            [
+                broken(api(), (p) => {
+                    const sc = appContainer(p).securityContext as Record<string, unknown>;
+                    sc.capabilities = { add: ["NET_ADMIN", "SYS_ADMIN"] };
+                    sc.seccompProfile = { type: "Unconfined" };
+                }),
+            ],
+        );
+        expect(f.map((x) => x.message)).toEqual(['Deployment assignment/assignment-api container "app": does not drop ALL capabilities, adds NET_ADMIN, SYS_ADMIN, seccomp profile Unconfined']);
+        const unset = broken(podLevel, (p) => delete ((podOf(p) as unknown as Record<string, unknown>).securityContext as Record<string, unknown>).seccompProfile);
+        expect((await runPolicies([capabilitiesSeccomp], [unset])).map((x) => x.message)).toEqual(['Deployment assignment/assignment-api container "app": seccomp profile unset']);
+    });
+
+    it("k8s-rbac-least-privilege: no wildcard, no pods/exec or attach, no binding to cluster-admin", async () => {
+        const role = real("kubernetes:rbac.authorization.k8s.io/v1:Role", "assignment-scheduler-leader-election");
+        const binding = real("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "assignment-scheduler-leader-election");
+        expect(await runPolicies([rbacLeastPrivilege], [role, binding])).toEqual([]);
+        const wide = broken(role, (p) => ((p as unknown as Record<string, unknown>).rules = [{ apiGroups: [""], resources: ["pods/exec", "pods"], verbs: ["*"] }]));
+        expect((await runPolicies([rbacLeastPrivilege], [wide])).map((x) => x.message)).toEqual([
+            'Role assignment/assignment-scheduler-leader-election rule 0 grants "*" in verbs',
+            "Role assignment/assignment-scheduler-leader-election rule 0 grants pods/exec",
+        ]);
+        const admin = broken(binding, (p) => ((p as unknown as Record<string, unknown>).roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }));
+        expect((await runPolicies([rbacLeastPrivilege], [admin])).map((x) => x.message)).toEqual([
+            "RoleBinding assignment/assignment-scheduler-leader-election binds the built-in ClusterRole cluster-admin",
+        ]);
+    });
+});
+
 describe("stack rules", () => {
+    it("k8s-service-account-token: only a pod whose account is bound to a role mounts an API token", async () => {
+        expect(await runPolicies([serviceAccountToken], inAssignment())).toEqual([]);
+        // The scheduler mounts its token for leader election; without the binding it would carry it for nothing.
+        const unbound = inAssignment().filter((r) => r.type !== "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+        expect((await runPolicies([serviceAccountToken], unbound)).map((x) => x.message)).toEqual([
+            'StatefulSet assignment/assignment-scheduler mounts an API token for service account "assignment-service", which no RoleBinding or ClusterRoleBinding grants anything',
+        ]);
+        // Kubernetes mounts the token unless the pod or its ServiceAccount says otherwise.
+        const pod = (automount?: boolean) =>
+            fixture("kubernetes:apps/v1:Deployment", { metadata: { name: "reports", namespace: "other" }, spec: { template: { metadata: { labels: { app: "reports" } }, spec: { serviceAccountName: "reports", automountServiceAccountToken: automount } } } });
+        const account = (automount?: boolean) => fixture("kubernetes:core/v1:ServiceAccount", { metadata: { name: "reports", namespace: "other" }, automountServiceAccountToken: automount }, { name: "reports-sa" });
+        expect((await runPolicies([serviceAccountToken], [pod(), account()])).map((x) => x.message)).toEqual([
+            'Deployment other/reports mounts an API token for service account "reports", which no RoleBinding or ClusterRoleBinding grants anything',
+        ]);
+        expect(await runPolicies([serviceAccountToken], [pod(false), account()])).toEqual([]);
+        expect(await runPolicies([serviceAccountToken], [pod(), account(false)])).toEqual([]);
+    });
+
     it("k8s-pdb: every multi-replica workload has a PDB", async () => {
         expect(await runPolicies([disruptionBudgets], inAssignment())).toEqual([]);
         const withoutApiPdb = inAssignment().filter((r) => !(r.type === "kubernetes:policy/v1:PodDisruptionBudget" && String(node(r.props).metadata.name) === "assignment-api"));

@@ -1,6 +1,4 @@
-import { assignmentService } from "../../catalog/assignment";
-import { authoringService } from "../../catalog/authoring";
-import { progressService } from "../../catalog/progress";
+import { nonEmpty } from "../harness";
 import { RegisteredResource, StackRun } from "../../plan/engine";
 import { runStandalone } from "./standalone";
 import { Node, items, node } from "./tree";
@@ -195,7 +193,9 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         const es = named(run, "ExternalSecret", "assignment", "assignment-secrets").spec;
         expect(es.secretStoreRef).toEqual({ name: "assignment-secrets-manager", kind: "SecretStore" });
         expect(es.target.name).toBe("assignment-secrets");
-        expect(items(es.data).map((d) => d.secretKey)).toEqual(assignmentService.secrets.filter((k) => k !== "AI_GATEWAY_TOKEN"));
+        // seeds/000 §7's seven keys, less AI_GATEWAY_TOKEN: while the aiGateway switch is off it comes
+        // from a second, optional ExternalSecret, so a missing token never stops a pod.
+        expect(items(es.data).map((d) => d.secretKey)).toEqual(["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT", "AI_GATEWAY_URL"]);
         const awaiting = named(run, "ExternalSecret", "assignment", "assignment-secrets-awaiting").spec;
         expect(items(awaiting.data).map((d) => d.secretKey)).toEqual(["AI_GATEWAY_TOKEN"]);
         expect(awaiting.target.name).toBe("assignment-secrets-awaiting");
@@ -263,7 +263,7 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
     });
 
     it("pods get the priority class of the service's criticality when the platform provides the classes", () => {
-        for (const w of [...objects(run, "Deployment", "assignment"), ...objects(run, "StatefulSet", "assignment")]) {
+        for (const w of nonEmpty([...objects(run, "Deployment", "assignment"), ...objects(run, "StatefulSet", "assignment")])) {
             expect(w.spec.template.spec.priorityClassName).toBe("learning-platform-critical");
         }
         expect(named(run, "Deployment", "authoring", "authoring-api").spec.template.spec.priorityClassName).toBe("learning-platform-high");
@@ -380,7 +380,6 @@ describe("ServiceWorkload: authoring-service (seeds/002) and progress-service (s
     it("each service has its own service account (not shared)", () => {
         const sas = run.resources.filter((r) => r.type === kinds.ServiceAccount && r.provider === `k8s-${region}`).map((r) => `${node(r.props).metadata.namespace}/${node(r.props).metadata.name}`);
         expect(sas.sort()).toEqual(["assignment/assignment-service", "authoring/authoring-service", "progress/progress-service"]);
-        expect([authoringService.namespace, progressService.namespace]).toEqual(["authoring", "progress"]);
     });
 });
 
@@ -391,14 +390,10 @@ describe("ServiceWorkload in dev: the budgets follow the smaller counts", () => 
         expect(run.error).toBeNull();
     });
 
-    it("no PDB where the minimum is one replica, and every PDB stays below its minimum", () => {
+    it("no PDB where the minimum is one replica: dev runs every role at one, so no service has a PDB", () => {
+        // Every EKS role's dev minimum is 1 (ours: README departures; the documents give prod and staging ranges).
         expect(objects(run, "PDB", "assignment", "k8s-us-west-2")).toEqual([]);
-        const pdbs = run.resources.filter((r) => r.type === kinds.PDB);
-        for (const p of pdbs) {
-            const spec = node(p.props).spec;
-            const so = run.resources.find((r) => r.type === kinds.ScaledObject && node(r.props).metadata.name === node(p.props).metadata.name && node(r.props).metadata.namespace === node(p.props).metadata.namespace);
-            expect(Number(spec.minAvailable)).toBeLessThan(so ? Number(node(so.props).spec.minReplicaCount) : Infinity);
-        }
+        expect(run.resources.filter((r) => r.type === kinds.PDB).map((r) => node(r.props).metadata.name)).toEqual([]);
     });
 
     it("FEATURE_AI_SUGGEST is off in dev; ai-suggest runs one fixed replica without an autoscaler", () => {

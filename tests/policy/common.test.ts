@@ -45,6 +45,29 @@ describe("no-plaintext-secrets", () => {
             'sec: Secret "sec" is written by the program; secrets come from Secrets Manager through External Secrets',
         ]);
     });
+    it("fails once on a CronJob with a literal password (its pod spec is under jobTemplate)", async () => {
+        const cron = fixture(
+            "kubernetes:batch/v1:CronJob",
+            { spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "job", env: [{ name: "DB_PASSWORD", value: "hunter2" }, { name: "BATCH_SIZE", value: "500" }] }] } } } } } },
+            { name: "cron" },
+        );
+        expect((await runPolicies([noPlaintextSecrets], [cron])).map((f) => `${f.resource}: ${f.message}`)).toEqual([
+            'cron: container env "DB_PASSWORD" of "cron" is a literal credential; use valueFrom.secretKeyRef',
+        ]);
+        const init = fixture("kubernetes:batch/v1:Job", { spec: { template: { spec: { initContainers: [{ name: "migrate", env: [{ name: "PG_URL", value: "postgres://app:pw@db:5432/app" }] }] } } } }, { name: "job" });
+        expect((await runPolicies([noPlaintextSecrets], [init])).map((f) => f.message)).toEqual(['container env "PG_URL" of "job" is a literal credential; use valueFrom.secretKeyRef']);
+    });
+    it("fails on a literal credential in a Cloud Run service's env, passes its secret reference", async () => {
+        const service = (envs: unknown[]) => fixture("gcp:cloudrunv2/service:Service", { template: { containers: [{ image: "i", envs }] } }, { name: "run" });
+        const literal = service([{ name: "SENDGRID_API_KEY", value: "SG.abc" }, { name: "LOG_LEVEL", value: "info" }]);
+        expect((await runPolicies([noPlaintextSecrets], [literal])).map((f) => `${f.resource}: ${f.message}`)).toEqual([
+            'run: Cloud Run env "SENDGRID_API_KEY" of "run" is a literal credential; use valueSource.secretKeyRef',
+        ]);
+        const url = service([{ name: "REDIS_URL", value: "rediss://default:tok@10.0.0.3:6379" }]);
+        expect(await runPolicies([noPlaintextSecrets], [url])).toHaveLength(1);
+        const referenced = service([{ name: "SENDGRID_API_KEY", valueSource: { secretKeyRef: { secret: "sendgrid", version: "latest" } } }]);
+        expect(await runPolicies([noPlaintextSecrets], [referenced])).toEqual([]);
+    });
     it("passes plain configuration and secretKeyRef env", async () => {
         const cm = fixture("kubernetes:core/v1:ConfigMap", { data: { RRULE_HORIZON_DAYS: "90", AI_GATEWAY_URL: "https://ai-gateway.ai-gateway.svc:8080" } });
         const dep = fixture("kubernetes:apps/v1:Deployment", {
@@ -80,7 +103,9 @@ describe("secrets-marked (plan check)", () => {
 
 describe("the real stacks", () => {
     it.each(listStacks())("%s: no mandatory finding from the common rules or secret marking", async (stack) => {
-        const { findings } = await planOf(stack);
+        const { run, findings } = await planOf(stack);
+        expect(run.error).toBeNull();
+        expect(run.resources.length).toBeGreaterThan(0);
         const common = findings.filter((f) => ["required-tags", "no-plaintext-secrets", "data-residency", "secrets-marked"].includes(f.ruleId));
         expect(common.filter((f) => f.severity === "mandatory")).toEqual([]);
     });

@@ -179,7 +179,7 @@ describe("the real plans", () => {
         const { run, findings } = await planOf("prod-eu");
         expect(run.error).toBeNull();
         const services = byType(run, "gcp:cloudrunv2/service:Service");
-        expect(services.length).toBe(14);
+        expect(services.length).toBe(13);
         const envs = (s: RegisteredResource) => ((s.props.template as { containers: { envs: { name: string; value?: string; valueSource?: { secretKeyRef: { secret: string } } }[] }[] }).containers[0].envs);
         const mounted = services.flatMap((s) => envs(s).filter((e) => e.valueSource).map((e) => e.valueSource?.secretKeyRef.secret ?? ""));
         expect(mounted.length).toBeGreaterThan(0);
