@@ -35,7 +35,7 @@ const [outDir, tree] = process.argv.slice(2);
 process.on("message", (m) => {
     const { stack, done } = m as { stack?: string; done?: boolean };
     if (done || stack === undefined) {
-        process.disconnect();
+        process.disconnect?.();
         return;
     }
     planOne(stack, outDir, tree).catch((e: unknown) => {
