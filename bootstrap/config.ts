@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { environments } from "../catalog/types";
-import { ResidencyZone, regionsAllowed, residencyZones } from "../stacks/regions";
+import { environments } from "../data/catalog/types";
+import { ResidencyZone, regionsAllowed, residencyZones } from "../data/regions";
 
 /**
  * The bootstrap project's configuration: one stack per stack of the main program it serves, in

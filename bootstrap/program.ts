@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { standardTags } from "../components/shared/tags";
+import { standardTags } from "../data/naming/tags";
 import { isAwsRegion } from "../stacks/aws";
-import { environmentProfiles } from "../stacks/profiles";
+import { environmentProfiles } from "../data/profiles";
 import { BOOTSTRAP_PROJECT, parseBootstrapConfig } from "./config";
 import { PipelineRunner } from "./runner";
 

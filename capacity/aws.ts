@@ -1,10 +1,10 @@
-import type { K8sServiceCard, NodePool, TopologyCard } from "../catalog/types";
-import { nodePools } from "../catalog/types";
-import type { DeployContext } from "../stacks/context";
-import { AwsProfile, awsProfiles, rdsInstanceMemoryGiB } from "../stacks/profiles/aws";
-import type { ResolvedReplicas } from "../stacks/replicas";
+import type { K8sServiceCard, NodePool, TopologyCard } from "../data/catalog/types";
+import { nodePools } from "../data/catalog/types";
+import type { DeployContext } from "../data/context";
+import { AwsProfile, awsProfiles, rdsInstanceMemoryGiB } from "../data/profiles/aws";
+import type { ResolvedReplicas } from "../data/replicas";
 import { DbClient, connectionBudget, connectionBudgetFinding } from "./db-budget";
-import { Finding, finding } from "./findings";
+import { Finding, finding } from "../data/findings";
 import { allocatable, instanceShapes, InstanceShape } from "./instances";
 import { PoolWorkload, nodesNeeded, poolFit, poolFitFinding } from "./node-pools";
 import { cpuMillis, memoryMiB } from "./quantities";

@@ -1,4 +1,4 @@
-import { Finding, finding } from "./findings";
+import { Finding, finding } from "../data/findings";
 
 /** One client of a database: a role whose every pod (or instance) opens a pool. */
 export interface DbClient {

@@ -1,9 +1,9 @@
-import { CloudRunServiceCard, ReplicaRange, TopologyCard } from "../catalog/types";
-import { bucketName, connectorName, dualRegionLocation, gcpZoneLetters, redisInstanceName, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../components/gcp/naming";
-import type { DeployContext } from "../stacks/context";
-import { GcpProfile, gcpProfiles } from "../stacks/profiles/gcp";
+import { CloudRunServiceCard, ReplicaRange, TopologyCard } from "../data/catalog/types";
+import { bucketName, connectorName, dualRegionLocation, gcpZoneLetters, redisInstanceName, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../data/naming/gcp";
+import type { DeployContext } from "../data/context";
+import { GcpProfile, gcpProfiles } from "../data/profiles/gcp";
 import { connectionBudget, connectionBudgetFinding } from "./db-budget";
-import { Finding, finding } from "./findings";
+import { Finding, finding } from "../data/findings";
 
 /**
  * The GCP capacity model (seed 001 §7 targets, §4 limits) and the adjustments the clouds force on

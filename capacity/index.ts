@@ -1,6 +1,6 @@
-import type { DeployContext } from "../stacks/context";
+import type { DeployContext } from "../data/context";
 import { awsCapacityFindings } from "./aws";
-import { Finding } from "./findings";
+import { Finding } from "../data/findings";
 import { gcpCapacityFindings } from "./gcp";
 import { workloadCapacityFindings } from "./workloads";
 

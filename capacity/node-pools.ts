@@ -1,4 +1,4 @@
-import { Finding, finding } from "./findings";
+import { Finding, finding } from "../data/findings";
 import { InstanceShape, allocatable } from "./instances";
 
 /** One workload on a pool: its max replicas and per-pod requests. */

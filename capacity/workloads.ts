@@ -1,11 +1,11 @@
-import type { Environment, K8sRole, K8sServiceCard, NodePool, ReplicaRange, TopologyCard } from "../catalog/types";
-import { environments } from "../catalog/types";
-import type { DeployContext } from "../stacks/context";
-import { awsProfiles } from "../stacks/profiles/aws";
-import type { ResolvedReplicas } from "../stacks/replicas";
+import type { Environment, K8sRole, K8sServiceCard, NodePool, ReplicaRange, TopologyCard } from "../data/catalog/types";
+import { environments } from "../data/catalog/types";
+import type { DeployContext } from "../data/context";
+import { awsProfiles } from "../data/profiles/aws";
+import type { ResolvedReplicas } from "../data/replicas";
 import { NodeGroupSize, dbClients, instanceShape, nodeGroupSize, poolWorkloads } from "./aws";
 import { connectionBudget } from "./db-budget";
-import { Finding, finding } from "./findings";
+import { Finding, finding } from "../data/findings";
 import { allocatable } from "./instances";
 import { cpuMillis, memoryMiB } from "./quantities";
 

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../data/config";
 import { createMocks, isSecretWrapper, maskSecrets, nameOfProviderRef, unwrapSecrets } from "./mocks";
 import { quietStackTraces } from "./sdk-runtime";
 

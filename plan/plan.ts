@@ -1,13 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { evaluateCapacity } from "../capacity";
-import { Finding } from "../capacity/findings";
-import { activeCatalog } from "../catalog/synthetic";
+import { Finding } from "../data/findings";
+import { activeCatalog } from "../data/catalog/synthetic";
 import { allPolicies } from "../policy/rules";
 import { GraphEdge, serviceGraph } from "../policy/graph/graph";
-import { runPolicies, toPolicyResources } from "../policy/runner";
-import { parseStackConfig } from "../stacks/config";
-import { deployContext } from "../stacks/context";
+import { runPolicies, toPolicyResources } from "./policy-runner";
+import { parseStackConfig } from "../data/config";
+import { deployContext } from "../data/context";
 import { catalogRequirements } from "../stacks/load";
 import { RegisteredResource, RunOptions, StackRun, readStackFile, runStack, toRecorded } from "./engine";
 import { PlacedManifest, manifestsOf, toYaml } from "./manifests";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { sdkClassOf } from "../components/shared/sdk-class";
+import { sdkClassOf } from "../policy/sdk-class";
 import { bareMocks, quietStackTraces } from "./sdk-runtime";
 
 /**

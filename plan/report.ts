@@ -1,4 +1,4 @@
-import { Finding } from "../capacity/findings";
+import { Finding } from "../data/findings";
 import type { RegisteredResource } from "./engine";
 import { renderGraph } from "../policy/graph/graph";
 import type { PlannedStack } from "./plan";

@@ -1,4 +1,4 @@
-import { Finding, finding } from "../capacity/findings";
+import { Finding, finding } from "../data/findings";
 import type { RegisteredResource } from "./engine";
 
 /**

@@ -1,15 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { k8sServices } from "../catalog";
+import { k8sServices } from "../data/catalog";
 import { AwsRegionalPlatform, GlobalDatabaseRef } from "../components/aws/platform";
 import { CrossCloudEndpoint } from "../components/contracts";
 import { ServiceWorkload } from "../components/k8s/service-workload";
-import { standardTags } from "../components/shared/tags";
-import { DeployContext } from "./context";
+import { standardTags } from "../data/naming/tags";
+import { DeployContext } from "../data/context";
 import { AwsRegionHandle } from "./interconnect";
 import { PipelineAccess } from "./pipeline";
-import { awsProfiles, vpcCidrFor } from "./profiles/aws";
+import { awsProfiles, vpcCidrFor } from "../data/profiles/aws";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
 
@@ -48,7 +48,7 @@ export function validateAwsContext(ctx: DeployContext): string[] {
     for (const r of ctx.config.aws.regions) {
         const cidr = vpcCidrFor(r.region);
         if (!cidr) {
-            problems.push(`aws region ${r.region}: no VPC range assigned (stacks/profiles/aws.ts)`);
+            problems.push(`aws region ${r.region}: no VPC range assigned (data/profiles/aws.ts)`);
             continue;
         }
         if (seen.has(cidr)) {

@@ -1,25 +1,25 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { cloudRunServices } from "../catalog";
-import { subjectOfKey } from "../catalog/notification";
-import { CloudRunServiceCard } from "../catalog/types";
+import { cloudRunServices } from "../data/catalog";
+import { subjectOfKey } from "../data/catalog/notification";
+import { CloudRunServiceCard } from "../data/catalog/types";
 import { CostGuardrails } from "../components/gcp/budget";
 import { isBackground } from "../components/gcp/cloudrun";
 import { Edge } from "../components/gcp/edge";
 import { Identities } from "../components/gcp/identities";
 import { CmekKey } from "../components/gcp/kms";
-import { bucketName, dualRegionLocation, internalHostOf, secretId, unitOf } from "../components/gcp/naming";
+import { bucketName, dualRegionLocation, internalHostOf, secretId, unitOf } from "../data/naming/gcp";
 import { Network } from "../components/gcp/network";
 import { ProjectServices } from "../components/gcp/project";
 import { PubSub } from "../components/gcp/pubsub";
 import { RegionalPlatform } from "../components/gcp/regional-platform";
 import { Secrets } from "../components/gcp/secrets";
 import { NotificationBucket } from "../components/gcp/storage";
-import { standardLabels } from "../components/shared/tags";
-import { DeployContext } from "./context";
+import { standardLabels } from "../data/naming/tags";
+import { DeployContext } from "../data/context";
 import { GcpHandle } from "./interconnect";
-import { GcpProfile, gcpProfiles } from "./profiles/gcp";
+import { GcpProfile, gcpProfiles } from "../data/profiles/gcp";
 
 /** One explicit GCP provider per region: the stack's project, default labels (incl. residency). */
 export function gcpProvider(ctx: DeployContext, region: string): gcp.Provider {

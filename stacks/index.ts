@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { evaluateCapacity } from "../capacity";
-import { activeCatalog } from "../catalog/synthetic";
+import { activeCatalog } from "../data/catalog/synthetic";
 import { deployAws } from "./aws";
-import { deployContext } from "./context";
+import { deployContext } from "../data/context";
 import { deployGcp } from "./gcp";
 import { deployInterconnect, planStackInterconnect } from "./interconnect";
 import { loadStackConfig } from "./load";

@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { cloudRunServices, k8sServices } from "../catalog";
-import { internalHostOf, privateServiceRange, regionCidrs } from "../components/gcp/naming";
+import { cloudRunServices, k8sServices } from "../data/catalog";
+import { internalHostOf, privateServiceRange, regionCidrs } from "../data/naming/gcp";
 import { InterconnectInput, InterconnectPlan, NamedRange, planInterconnect, validateInterconnect } from "../components/interconnect/plan";
 import { CrossCloudVpn, GcpVpnHub } from "../components/interconnect/vpn";
-import { DeployContext } from "./context";
-import { vpcCidrFor } from "./profiles/aws";
+import { DeployContext } from "../data/context";
+import { vpcCidrFor } from "../data/profiles/aws";
 
 /**
  * The cross-cloud path of a stack (assignment → notification): HA VPN between each AWS region's VPC

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { catalog } from "../catalog";
-import { TopologyCard } from "../catalog/types";
-import { CatalogRequirements, PROJECT, StackConfig, parseStackConfig } from "./config";
+import { catalog } from "../data/catalog";
+import { TopologyCard } from "../data/catalog/types";
+import { CatalogRequirements, PROJECT, StackConfig, parseStackConfig } from "../data/config";
 
 /** Image keys the platform itself needs besides the services' own. */
 export const platformImageKeys = ["pgbouncer"] as const;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "./config";
+import { StackConfig } from "../data/config";
 
 /**
  * Where `pulumi preview/up` runs: the CodeBuild runners of this stack's bootstrap stack

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NodePool, nodePools } from "../../catalog/types";
+import { NodePool, nodePools } from "../../data/catalog/types";
 import type { NodeGroupSize } from "../../capacity/aws";
 import { OidcIdentity, irsaRole } from "./irsa";
 

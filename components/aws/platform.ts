@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { K8sServiceCard, NodePool, nodePools } from "../../catalog/types";
+import { K8sServiceCard, NodePool, nodePools } from "../../data/catalog/types";
 import { NodeGroupSize, nodeGroupSize } from "../../capacity/aws";
-import { EnvironmentProfile } from "../../stacks/profiles";
-import { AwsProfile, auroraEngineVersion, eksVersion, nodePoolLabel, redisEngineVersion } from "../../stacks/profiles/aws";
-import { ResolvedReplicas } from "../../stacks/replicas";
+import { EnvironmentProfile } from "../../data/profiles";
+import { AwsProfile, auroraEngineVersion, eksVersion, nodePoolLabel, redisEngineVersion } from "../../data/profiles/aws";
+import { ResolvedReplicas } from "../../data/replicas";
 import { RegionalPlatformHandle, ServiceBinding } from "../contracts";
 import { PriorityClasses } from "../k8s/priority-classes";
-import { standardTags } from "../shared/tags";
+import { standardTags } from "../../data/naming/tags";
 import { AuroraDatabase, AuroraRole } from "./aurora";
 import { Edge, gatewayName, gatewayNamespace } from "./edge";
 import { EksCluster } from "./eks";
@@ -18,7 +18,7 @@ import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { RedisCluster } from "./redis";
 import { ServiceCloudResources, SecretSources } from "./service-binding";
-import { FeatureSwitches } from "../../catalog/features";
+import { FeatureSwitches } from "../../data/catalog/features";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -64,7 +64,7 @@ export interface AwsRegionalPlatformArgs {
     readonly adminRoleArn: string;
     /** Path prefix of the progress-service xAPI ingest, guarded at the WAF. */
     readonly xapiIngestPath: string;
-    /** Switches of the features operations provide values for (catalog/features.ts). */
+    /** Switches of the features operations provide values for (data/catalog/features.ts). */
     readonly features: FeatureSwitches;
 }
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { FeatureSwitches, featureOfSecret, switchOf } from "../../catalog/features";
-import { K8sServiceCard } from "../../catalog/types";
+import { FeatureSwitches, featureOfSecret, switchOf } from "../../data/catalog/features";
+import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
 

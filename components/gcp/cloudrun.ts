@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { cloudRunMaxConcurrency } from "../../capacity/gcp";
-import { CloudRunRole, ReplicaRange } from "../../catalog/types";
+import { CloudRunRole, ReplicaRange } from "../../data/catalog/types";
 
 
 /** Validates one role's settings against what Cloud Run accepts; throws on the first problem. */

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GcpProfile } from "../../stacks/profiles/gcp";
-import { sundayTwoAmLocal } from "./naming";
+import { GcpProfile } from "../../data/profiles/gcp";
+import { sundayTwoAmLocal } from "../../data/naming/gcp";
 
 /**
  * Flags: IAM database authentication and the connection/lock/checkpoint logging CIS asks for;

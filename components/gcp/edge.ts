@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { WebhookVendor } from "../../catalog/types";
+import { WebhookVendor } from "../../data/catalog/types";
 
 /** Cloud Armor's preconfigured WAF rules (ModSecurity CRS 3.3), denied at sensitivity 1. */
 export const wafRules = [

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../../catalog/types";
-import { connectorName, privateServiceRange } from "./naming";
+import { Environment } from "../../data/catalog/types";
+import { connectorName, privateServiceRange } from "../../data/naming/gcp";
 
 export interface NetworkArgs {
     readonly environment: Environment;

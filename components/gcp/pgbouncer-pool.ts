@@ -1,4 +1,4 @@
-import { GcpProfile } from "../../stacks/profiles/gcp";
+import { GcpProfile } from "../../data/profiles/gcp";
 
 /** PgBouncer's pool arithmetic: pure (no Pulumi), shared by the component and the capacity model. */
 

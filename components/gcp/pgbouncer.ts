@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GcpProfile } from "../../stacks/profiles/gcp";
-import { pgbouncerNames, regionZones } from "./naming";
+import { GcpProfile } from "../../data/profiles/gcp";
+import { pgbouncerNames, regionZones } from "../../data/naming/gcp";
 import { PgBouncerSettings } from "./pgbouncer-pool";
 
 // The pool arithmetic is pure (the capacity model reads it too); re-exported for the component's users.

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { TopicSpec } from "../../catalog/types";
+import { TopicSpec } from "../../data/catalog/types";
 
 /** Topic retention (seed 001 §4.4): 7 days operational, 30 days regulated (Pub/Sub allows ≤ 31). */
 export function retentionOf(spec: TopicSpec): string {

@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GcpProfile } from "../../stacks/profiles/gcp";
+import { GcpProfile } from "../../data/profiles/gcp";
 import { redisMinimumGb, redisReadReplicaMinimumGb } from "../../capacity/gcp";
-import { sundayTwoAmLocal } from "./naming";
+import { sundayTwoAmLocal } from "../../data/naming/gcp";
 
 /** Checks a Redis profile against what Memorystore can provision; throws on an impossible one. */
 export function validateRedisProfile(p: GcpProfile["redis"]): void {

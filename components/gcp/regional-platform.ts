@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { subjectOfKey } from "../../catalog/notification";
-import { CloudRunServiceCard, Environment, ReplicaRange } from "../../catalog/types";
-import { GcpProfile } from "../../stacks/profiles/gcp";
+import { subjectOfKey } from "../../data/catalog/notification";
+import { CloudRunServiceCard, Environment, ReplicaRange } from "../../data/catalog/types";
+import { GcpProfile } from "../../data/profiles/gcp";
 import { CloudRunService, effectiveInstances, validateCloudRunRole } from "./cloudrun";
 import { Database } from "./database";
 import { Identities } from "./identities";
@@ -13,7 +13,7 @@ import { Redis, validateRedisProfile } from "./redis";
 import { RegionalNetwork } from "./network";
 import { secretIdOf, Secrets } from "./secrets";
 import { Subscriptions } from "./subscriptions";
-import { pgbouncerNames, redisInstanceName, regionCidrs, regionZones, secretId, sqlInstanceName, unitOf } from "./naming";
+import { pgbouncerNames, redisInstanceName, regionCidrs, regionZones, secretId, sqlInstanceName, unitOf } from "../../data/naming/gcp";
 
 /** Environment variable a secret purpose is mounted as. */
 export function envNameOf(purpose: string): string {

@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Environment, SecretPurpose } from "../../catalog/types";
-import { secretId } from "./naming";
+import { Environment, SecretPurpose } from "../../data/catalog/types";
+import { secretId } from "../../data/naming/gcp";
 
 /** The Secret Manager id of one purpose (seed 001 §4.5 naming, `/` mapped to `--`). */
 export function secretIdOf(unit: string, env: Environment, p: SecretPurpose, region?: string): string {

@@ -1,6 +1,6 @@
 import { CrossCloudEndpoint } from "../contracts";
-import { ResidencyZone, awsRegionsByZone, gcpRegionsByZone, regionsAllowed, zoneOfRegion } from "../../stacks/regions";
-import { asnBase, awsReservedInsideCidrs, insideThirdOctetBase, privateAsnRange } from "../../stacks/profiles/interconnect";
+import { ResidencyZone, awsRegionsByZone, gcpRegionsByZone, regionsAllowed, zoneOfRegion } from "../../data/regions";
+import { asnBase, awsReservedInsideCidrs, insideThirdOctetBase, privateAsnRange } from "../../data/profiles/interconnect";
 
 /**
  * The cross-cloud path as data, before any resource: which AWS region pairs with which GCP region,
@@ -318,8 +318,8 @@ export function targetProblems(input: Pick<InterconnectInput, "dependencies" | "
 export function validateInterconnect(input: InterconnectInput, plan: InterconnectPlan, gcpRanges: readonly NamedRange[]): string[] {
     const aws = input.aws.map((a) => ({ name: `aws ${a.region} VPC`, cidr: a.vpcCidr }));
     const unknown = [
-        ...plan.pairs.filter((p) => awsAsnFor(p.awsRegion) === undefined).map((p) => `aws ${p.awsRegion}: not in the region table (stacks/regions.ts)`),
-        ...plan.hubs.filter((h) => gcpAsnFor(h.region) === undefined).map((h) => `gcp ${h.region}: not in the region table (stacks/regions.ts)`),
+        ...plan.pairs.filter((p) => awsAsnFor(p.awsRegion) === undefined).map((p) => `aws ${p.awsRegion}: not in the region table (data/regions.ts)`),
+        ...plan.hubs.filter((h) => gcpAsnFor(h.region) === undefined).map((h) => `gcp ${h.region}: not in the region table (data/regions.ts)`),
     ];
     const tunnels = plan.pairs.flatMap((p) => p.tunnels.map((t) => ({ name: `${p.awsRegion} tunnel ${t.index}`, cidr: t.insideCidr })));
     return [

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ipsecProposal, presharedKeyLength } from "../../stacks/profiles/interconnect";
+import { ipsecProposal, presharedKeyLength } from "../../data/profiles/interconnect";
 import { GcpHubPlan, VpnPairPlan } from "./plan";
 
 export interface GcpVpnHubArgs {

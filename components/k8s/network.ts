@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { K8sServiceCard } from "../../catalog/types";
+import { K8sServiceCard } from "../../data/catalog/types";
 import { ClusterServices, CrossCloudEndpoint } from "../contracts";
 import { httpPort, metricsPort } from "./pod";
-import { roleSelector, serviceSelector, shortName } from "./naming";
+import { roleSelector, serviceSelector, shortName } from "../../data/naming/k8s";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;

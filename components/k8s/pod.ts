@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HttpProbe, K8sRole, K8sServiceCard } from "../../catalog/types";
+import { HttpProbe, K8sRole, K8sServiceCard } from "../../data/catalog/types";
 import { ClusterServices } from "../contracts";
-import { awaitingSecretName, configMapName, roleSelector, secretName, workloadName } from "./naming";
+import { awaitingSecretName, configMapName, roleSelector, secretName, workloadName } from "../../data/naming/k8s";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Probe = k8s.types.input.core.v1.Probe;

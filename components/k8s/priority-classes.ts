@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../../catalog/types";
-import { standardTags } from "../shared/tags";
+import { Environment } from "../../data/catalog/types";
+import { standardTags } from "../../data/naming/tags";
 
 /** A service's criticality (its card) → the scheduling priority of its pods (case study §18: traffic classes). */
 export type Criticality = "critical" | "high" | "medium";

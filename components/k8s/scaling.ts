@@ -1,6 +1,6 @@
-import { K8sRole, K8sServiceCard, ReplicaRange, ScalingTrigger } from "../../catalog/types";
+import { K8sRole, K8sServiceCard, ReplicaRange, ScalingTrigger } from "../../data/catalog/types";
 import { ClusterServices } from "../contracts";
-import { workloadName } from "./naming";
+import { workloadName } from "../../data/naming/k8s";
 
 /** KEDA's ScaledObject triggers (keda.sh/v1alpha1) for the card's triggers. */
 export interface KedaTrigger {

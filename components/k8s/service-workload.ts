@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { FeatureSwitches, allFeaturesOff, featureState } from "../../catalog/features";
-import { Environment, K8sRole, K8sServiceCard, ReplicaRange } from "../../catalog/types";
+import { FeatureSwitches, allFeaturesOff, featureState } from "../../data/catalog/features";
+import { Environment, K8sRole, K8sServiceCard, ReplicaRange } from "../../data/catalog/types";
 import { disruptionBudget } from "../../capacity/workloads";
-import { ResolvedReplicas } from "../../stacks/replicas";
+import { ResolvedReplicas } from "../../data/replicas";
 import { CrossCloudEndpoint, RegionalPlatformHandle, ServiceBinding } from "../contracts";
 import {
     awaitingSecretName,
@@ -17,7 +17,7 @@ import {
     serviceSelector,
     shortName,
     workloadName,
-} from "./naming";
+} from "../../data/naming/k8s";
 import { networkPolicies, networkPolicyName } from "./network";
 import { metricsPort, podSpec } from "./pod";
 import { isAutoscaled, scaledObjectSpec } from "./scaling";
@@ -36,7 +36,7 @@ export interface ServiceWorkloadArgs {
     readonly image: string;
     /** The regional platform the workload runs on (provider, cluster services, IRSA binding). */
     readonly platform: RegionalPlatformHandle;
-    /** Feature switches (stack config `features`, catalog/features.ts); default: every feature off. */
+    /** Feature switches (stack config `features`, data/catalog/features.ts); default: every feature off. */
     readonly features?: FeatureSwitches;
     /**
      * The stack's services on the other cloud, by service (components/interconnect): every

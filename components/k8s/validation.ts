@@ -1,6 +1,6 @@
-import { K8sServiceCard } from "../../catalog/types";
-import { ResolvedReplicas } from "../../stacks/replicas";
-import { workloadName } from "./naming";
+import { K8sServiceCard } from "../../data/catalog/types";
+import { ResolvedReplicas } from "../../data/replicas";
+import { workloadName } from "../../data/naming/k8s";
 
 /** What the validation needs of a ServiceWorkload's inputs (plain data, no Outputs). */
 export interface WorkloadValidationInput {

@@ -1,10 +1,10 @@
 import { PolicyResource } from "@pulumi/policy";
-import { activeCatalog } from "../../catalog/synthetic";
-import { CloudRunServiceCard, Dependency, K8sServiceCard, TopologyCard } from "../../catalog/types";
+import { activeCatalog } from "../../data/catalog/synthetic";
+import { CloudRunServiceCard, Dependency, K8sServiceCard, TopologyCard } from "../../data/catalog/types";
 import { ResourceIndex, clusterOf, clusterRegion, k8sNameOf, namespaceOf, regionOf } from "../resource-index";
 import { arr, obj, providerProp } from "../rules/util";
 import { awsSecretIdMatches } from "../rules/startup";
-import { zoneOfRegion as residencyZoneOfRegion } from "../../stacks/regions";
+import { zoneOfRegion as residencyZoneOfRegion } from "../../data/regions";
 
 /**
  * The service graph (issue 9 item 3): every dependency a topology card declares, per region the

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { sdkClassOf } from "../../components/shared/sdk-class";
-import { requiredTagKeys } from "../../components/shared/tags";
-import { ResidencyZone, regionsAllowed, residencyZones } from "../../stacks/regions";
+import { sdkClassOf } from "../sdk-class";
+import { requiredTagKeys } from "../../data/naming/tags";
+import { ResidencyZone, regionsAllowed, residencyZones } from "../../data/regions";
 import { podTemplateOf } from "./k8s";
 import { arr, effectiveTags, obj, providerProp } from "./util";
 

@@ -9,7 +9,7 @@ import { startupPolicies } from "./startup";
 
 /**
  * Every rule of the pack. `policy/index.ts` hands them to CrossGuard; the offline plan and the tests
- * run the same objects through `policy/runner.ts`.
+ * run the same objects through `plan/policy-runner.ts`.
  */
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     ...commonPolicies,

@@ -1,5 +1,5 @@
-import { catalog } from "../../catalog";
-import { K8sServiceCard } from "../../catalog/types";
+import { catalog } from "../../data/catalog";
+import { K8sServiceCard } from "../../data/catalog/types";
 import { RegisteredResource, StackRun } from "../../plan/engine";
 import { mockBootstrapOutputs } from "../../plan/mocks/pulumi";
 import { byType, childrenOf, nonEmpty, one, planOf } from "../harness";

@@ -10,7 +10,7 @@ import {
     redisEncryptedAuthMultiAz,
     secretsCmk,
 } from "../../policy/rules/aws";
-import { runPolicies } from "../../policy/runner";
+import { runPolicies } from "../../plan/policy-runner";
 import { listStacks } from "../../plan/engine";
 import { fixture, planOf, providerFixture } from "../harness";
 

@@ -6,15 +6,15 @@ import { subnetPlan } from "../../components/aws/network";
 import { validatePlatformArgs } from "../../components/aws/platform";
 import { validateRedisArgs } from "../../components/aws/redis";
 import { bucketName, dbUserOf } from "../../components/aws/service-binding";
-import { catalog } from "../../catalog";
-import { K8sServiceCard } from "../../catalog/types";
+import { catalog } from "../../data/catalog";
+import { K8sServiceCard } from "../../data/catalog/types";
 import { validateAwsContext, regionOrder } from "../../stacks/aws";
 import { mockBootstrapOutputs } from "../../plan/mocks/pulumi";
-import { parseStackConfig } from "../../stacks/config";
-import { DeployContext, deployContext } from "../../stacks/context";
+import { parseStackConfig } from "../../data/config";
+import { DeployContext, deployContext } from "../../data/context";
 import { catalogRequirements } from "../../stacks/load";
-import { vpcCidrFor } from "../../stacks/profiles/aws";
-import { awsRegionsByZone } from "../../stacks/regions";
+import { vpcCidrFor } from "../../data/profiles/aws";
+import { awsRegionsByZone } from "../../data/regions";
 import { byType, nonEmpty, one, readStackFile, runProgram } from "../harness";
 
 const sizes = { platform: { instanceType: "m7i.xlarge", minSize: 3, desiredSize: 3, maxSize: 4 }, core: { instanceType: "c7i.2xlarge", minSize: 3, desiredSize: 3, maxSize: 11 }, worker: { instanceType: "c7i.2xlarge", minSize: 3, desiredSize: 3, maxSize: 22 } };
@@ -99,7 +99,7 @@ describe("stack-level AWS checks", () => {
     });
     it("rejects a region without a VPC range", () => {
         expect(validateAwsContext(ctx([{ region: "us-east-1", role: "active" }, { region: "us-west-2", role: "passive" }]))).toEqual([]);
-        expect(validateAwsContext(ctx([{ region: "mars-1", role: "active" }, { region: "us-east-1", role: "active" }]))).toEqual(["aws region mars-1: no VPC range assigned (stacks/profiles/aws.ts)"]);
+        expect(validateAwsContext(ctx([{ region: "mars-1", role: "active" }, { region: "us-east-1", role: "active" }]))).toEqual(["aws region mars-1: no VPC range assigned (data/profiles/aws.ts)"]);
     });
 });
 

@@ -2,7 +2,7 @@ import { RegisteredResource, StackRun, readStackFile } from "../../plan/engine";
 import { awsOutputs } from "../../plan/mocks/aws";
 import { BOOTSTRAP_PROJECT, codebuildProjectName, parseBootstrapConfig } from "../../bootstrap/config";
 import { runnerSubnets } from "../../bootstrap/runner";
-import { regionsAllowed } from "../../stacks/regions";
+import { regionsAllowed } from "../../data/regions";
 import { BOOTSTRAP_DIR, bootstrapStacks, runBootstrap } from "./harness";
 
 /**

@@ -1,5 +1,5 @@
-import { catalog } from "../../catalog";
-import { K8sServiceCard } from "../../catalog/types";
+import { catalog } from "../../data/catalog";
+import { K8sServiceCard } from "../../data/catalog/types";
 import {
     auroraDefaultMaxConnections,
     auroraMaxConnectionsFinding,
@@ -10,12 +10,12 @@ import {
     poolWorkloads,
 } from "../../capacity/aws";
 import { readStackFile } from "../../plan/engine";
-import { parseStackConfig } from "../../stacks/config";
-import { DeployContext } from "../../stacks/context";
+import { parseStackConfig } from "../../data/config";
+import { DeployContext } from "../../data/context";
 import { catalogRequirements } from "../../stacks/load";
-import { environmentProfiles } from "../../stacks/profiles";
-import { AwsProfile, awsProfiles } from "../../stacks/profiles/aws";
-import { resolveReplicas } from "../../stacks/replicas";
+import { environmentProfiles } from "../../data/profiles";
+import { AwsProfile, awsProfiles } from "../../data/profiles/aws";
+import { resolveReplicas } from "../../data/replicas";
 
 function ctxOf(stack: string): DeployContext {
     const config = parseStackConfig(stack, readStackFile(stack), catalogRequirements(catalog));

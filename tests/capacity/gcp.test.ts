@@ -1,12 +1,12 @@
 import { gcpCapacityFindings, natPortsPerIp, pgbouncerClientFinding, pgbouncerServerFinding, pgbouncerVmFinding } from "../../capacity/gcp";
-import { GcpProfile, gcpProfiles } from "../../stacks/profiles/gcp";
-import { Finding } from "../../capacity/findings";
-import { catalog } from "../../catalog";
-import { notificationService } from "../../catalog/notification";
-import { CloudRunServiceCard, TopologyCard } from "../../catalog/types";
+import { GcpProfile, gcpProfiles } from "../../data/profiles/gcp";
+import { Finding } from "../../data/findings";
+import { catalog } from "../../data/catalog";
+import { notificationService } from "../../data/catalog/notification";
+import { CloudRunServiceCard, TopologyCard } from "../../data/catalog/types";
 import { readStackFile } from "../../plan/engine";
-import { parseStackConfig } from "../../stacks/config";
-import { deployContext } from "../../stacks/context";
+import { parseStackConfig } from "../../data/config";
+import { deployContext } from "../../data/context";
 import { catalogRequirements } from "../../stacks/load";
 
 /** seed 001 §7 targets and the adjustments, computed from the catalog and the GCP profiles. */

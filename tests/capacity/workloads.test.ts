@@ -1,15 +1,15 @@
-import { catalog } from "../../catalog";
-import { assignmentService } from "../../catalog/assignment";
-import { progressService } from "../../catalog/progress";
-import { K8sRole, K8sServiceCard } from "../../catalog/types";
+import { catalog } from "../../data/catalog";
+import { assignmentService } from "../../data/catalog/assignment";
+import { progressService } from "../../data/catalog/progress";
+import { K8sRole, K8sServiceCard } from "../../data/catalog/types";
 import { evaluateCapacity } from "../../capacity";
 import { connectionBudget, connectionBudgetFinding } from "../../capacity/db-budget";
 import { dbBoundFindings, dbShares, disruptionBudget, disruptionFindings, pdbBelowMinFinding, poolBoundFindings, workloadCapacityFindings } from "../../capacity/workloads";
 import { readStackFile } from "../../plan/engine";
-import { parseStackConfig } from "../../stacks/config";
-import { DeployContext, deployContext } from "../../stacks/context";
+import { parseStackConfig } from "../../data/config";
+import { DeployContext, deployContext } from "../../data/context";
 import { catalogRequirements } from "../../stacks/load";
-import { resolveReplicas } from "../../stacks/replicas";
+import { resolveReplicas } from "../../data/replicas";
 
 function ctxOf(stack: string, mutate?: (config: Record<string, unknown>) => void): DeployContext {
     const raw = readStackFile(stack);

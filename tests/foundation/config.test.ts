@@ -1,4 +1,4 @@
-import { StackConfigError, parseStackConfig } from "../../stacks/config";
+import { StackConfigError, parseStackConfig } from "../../data/config";
 import { catalogRequirements } from "../../stacks/load";
 import { readStackFile, listStacks } from "../../plan/engine";
 import { runProgram } from "../harness";

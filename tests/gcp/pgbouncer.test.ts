@@ -1,8 +1,8 @@
-import { notificationService } from "../../catalog/notification";
-import { baseInstanceNameMaxLength, computeNamePattern, pgbouncerNames, regionZones, templatePrefixMaxLength } from "../../components/gcp/naming";
+import { notificationService } from "../../data/catalog/notification";
+import { baseInstanceNameMaxLength, computeNamePattern, pgbouncerNames, regionZones, templatePrefixMaxLength } from "../../data/naming/gcp";
 import { artifactRepositoryOf, healthCheckSourceRanges, pgbouncerCloudInit, pgbouncerIni, registryHostOf } from "../../components/gcp/pgbouncer";
 import { RegisteredResource } from "../../plan/engine";
-import { gcpRegionsByZone } from "../../stacks/regions";
+import { gcpRegionsByZone } from "../../data/regions";
 import { byType, one, planOf } from "../harness";
 
 /**

@@ -19,7 +19,7 @@ import {
     gcpSubscriptionDeadLetter,
 } from "../../policy/rules/gcp";
 import { allPolicies } from "../../policy/rules";
-import { runPolicies } from "../../policy/runner";
+import { runPolicies } from "../../plan/policy-runner";
 import { byType, fixture, nonEmpty, planOf, providerFixture } from "../harness";
 
 /** Each GCP rule: a failing and a passing case, from the real plan (mutated) or hand-built fixtures. */

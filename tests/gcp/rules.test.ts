@@ -1,14 +1,14 @@
-import { notificationService } from "../../catalog/notification";
+import { notificationService } from "../../data/catalog/notification";
 import { effectiveInstances, validateCloudRunRole } from "../../components/gcp/cloudrun";
 import { databaseFlags } from "../../components/gcp/database";
 import { accountIdOf, accountIdPattern } from "../../components/gcp/identities";
-import { bucketName, connectorName, connectorNamePattern, dualRegionLocation, secretId, sundayTwoAmLocal, unitOf } from "../../components/gcp/naming";
+import { bucketName, connectorName, connectorNamePattern, dualRegionLocation, secretId, sundayTwoAmLocal, unitOf } from "../../data/naming/gcp";
 import { pgbouncerSettings } from "../../components/gcp/pgbouncer";
 import { avroEnvelope, dlqTopicName, retentionOf } from "../../components/gcp/pubsub";
 import { validateRedisProfile } from "../../components/gcp/redis";
 import { validateRegionalSettings } from "../../components/gcp/regional-platform";
-import { gcpProfiles } from "../../stacks/profiles/gcp";
-import { gcpRegionsByZone } from "../../stacks/regions";
+import { gcpProfiles } from "../../data/profiles/gcp";
+import { gcpRegionsByZone } from "../../data/regions";
 import { nonEmpty, readStackFile, runProgram } from "../harness";
 
 /** The pure rules the GCP components validate and name with, before any resource exists. */

@@ -1,11 +1,11 @@
-import { catalog } from "../../catalog";
-import { assignmentService } from "../../catalog/assignment";
-import { notificationService } from "../../catalog/notification";
-import { Dependency, K8sServiceCard } from "../../catalog/types";
+import { catalog } from "../../data/catalog";
+import { assignmentService } from "../../data/catalog/assignment";
+import { notificationService } from "../../data/catalog/notification";
+import { Dependency, K8sServiceCard } from "../../data/catalog/types";
 import { RegisteredResource, listStacks } from "../../plan/engine";
 import { GraphEdge, cidrContains, serviceGraph } from "../../policy/graph/graph";
 import { noPath, outsideProgram } from "../../policy/rules/graph";
-import { runPolicies, toPolicyResources } from "../../policy/runner";
+import { runPolicies, toPolicyResources } from "../../plan/policy-runner";
 import { fixture, planOf } from "../harness";
 import { arnOf, awsProvider, gcpProvider, k8sProvider, providers, region } from "../startup/fixtures";
 

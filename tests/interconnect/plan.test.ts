@@ -1,7 +1,7 @@
-import { catalog } from "../../catalog";
-import { assignmentService } from "../../catalog/assignment";
+import { catalog } from "../../data/catalog";
+import { assignmentService } from "../../data/catalog/assignment";
 import { crossCloudConfig } from "../../components/k8s/service-workload";
-import { gcpAddressBlocks, internalHostOf, regionCidrs } from "../../components/gcp/naming";
+import { gcpAddressBlocks, internalHostOf, regionCidrs } from "../../data/naming/gcp";
 import {
     InterconnectInput,
     asnProblems,
@@ -16,10 +16,10 @@ import {
     validateInterconnect,
 } from "../../components/interconnect/plan";
 import { gcpRangesOf, interconnectInput, planStackInterconnect } from "../../stacks/interconnect";
-import { deployContext } from "../../stacks/context";
-import { StackConfig } from "../../stacks/config";
-import { awsRegionsByZone } from "../../stacks/regions";
-import { vpcCidrFor } from "../../stacks/profiles/aws";
+import { deployContext } from "../../data/context";
+import { StackConfig } from "../../data/config";
+import { awsRegionsByZone } from "../../data/regions";
+import { vpcCidrFor } from "../../data/profiles/aws";
 
 /**
  * The cross-cloud path's pure rules (components/interconnect/plan.ts): each with a failing and a

@@ -1,6 +1,6 @@
 import { RegisteredResource, StackRun } from "../../plan/engine";
 import { overlaps } from "../../components/interconnect/plan";
-import { regionsAllowed } from "../../stacks/regions";
+import { regionsAllowed } from "../../data/regions";
 import { byType, one, planOf } from "../harness";
 
 /**

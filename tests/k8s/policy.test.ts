@@ -16,7 +16,7 @@ import {
     serviceAccountToken,
     zoneSpread,
 } from "../../policy/rules/k8s";
-import { runPolicies } from "../../policy/runner";
+import { runPolicies } from "../../plan/policy-runner";
 import { fixture } from "../harness";
 import { runStandalone } from "./standalone";
 import { Node, items, node } from "./tree";

@@ -1,9 +1,9 @@
-import { assignmentService } from "../../catalog/assignment";
-import { progressService } from "../../catalog/progress";
-import { K8sServiceCard } from "../../catalog/types";
+import { assignmentService } from "../../data/catalog/assignment";
+import { progressService } from "../../data/catalog/progress";
+import { K8sServiceCard } from "../../data/catalog/types";
 import { bucketConfigKey, consistentHashBy, resolveConfig } from "../../components/k8s/service-workload";
 import { WorkloadValidationInput, validateServiceWorkload } from "../../components/k8s/validation";
-import { resolveReplicas } from "../../stacks/replicas";
+import { resolveReplicas } from "../../data/replicas";
 
 const image = "410987654321.dkr.ecr.us-east-1.amazonaws.com/assignment-service@sha256:" + "a".repeat(64);
 

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { redisInstanceName, redisInstanceNamePattern } from "../../components/gcp/naming";
+import { redisInstanceName, redisInstanceNamePattern } from "../../data/naming/gcp";
 import { listStacks, ROOT } from "../../plan/engine";
 import { cloudLimits, entryFor } from "../../policy/cloud-limits/table";
 import { cloudLimitPolicies } from "../../policy/rules/cloud-limits";
-import { runPolicies } from "../../policy/runner";
+import { runPolicies } from "../../plan/policy-runner";
 import { fixture, planOf, providerFixture } from "../harness";
 
 /**

@@ -1,5 +1,5 @@
 import { dataResidency, noPlaintextSecrets, requiredTags } from "../../policy/rules/common";
-import { runPolicies } from "../../policy/runner";
+import { runPolicies } from "../../plan/policy-runner";
 import { secretMarkingFindings } from "../../plan/secrets";
 import { fixture, planOf, providerFixture } from "../harness";
 import { listStacks } from "../../plan/engine";

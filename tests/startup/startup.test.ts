@@ -1,10 +1,10 @@
-import { catalog, k8sServices } from "../../catalog";
-import { featureState, operationsFeatures } from "../../catalog/features";
+import { catalog, k8sServices } from "../../data/catalog";
+import { featureState, operationsFeatures } from "../../data/catalog/features";
 import { RegisteredResource } from "../../plan/engine";
 import { awaitingOperations, awsSecretIdMatches, gcpSecretIdMatches, startupPolicies, waitsForever } from "../../policy/rules/startup";
-import { runPolicies } from "../../policy/runner";
+import { runPolicies } from "../../plan/policy-runner";
 import { listStacks, readStackFile } from "../../plan/engine";
-import { StackConfigError, parseStackConfig } from "../../stacks/config";
+import { StackConfigError, parseStackConfig } from "../../data/config";
 import { catalogRequirements } from "../../stacks/load";
 import { byType, planOf, runProgram } from "../harness";
 import {

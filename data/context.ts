@@ -1,4 +1,4 @@
-import { TopologyCard } from "../catalog/types";
+import { TopologyCard } from "./catalog/types";
 import { StackConfig } from "./config";
 import { EnvironmentProfile, environmentProfiles } from "./profiles";
 import { ResolvedReplicas, resolveReplicas } from "./replicas";

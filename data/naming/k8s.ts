@@ -1,5 +1,5 @@
-import { Environment, K8sRole, K8sServiceCard } from "../../catalog/types";
-import { standardTags } from "../shared/tags";
+import { Environment, K8sRole, K8sServiceCard } from "../catalog/types";
+import { standardTags } from "./tags";
 
 /**
  * Names and labels of a service's Kubernetes objects. Object names follow the service documents

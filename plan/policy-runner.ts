@@ -5,9 +5,9 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { Finding } from "../capacity/findings";
-import type { RegisteredResource } from "../plan/engine";
-import { informationalPolicies } from "./rules/severity";
+import { Finding } from "../data/findings";
+import type { RegisteredResource } from "./engine";
+import { informationalPolicies } from "../policy/rules/severity";
 
 /**
  * Runs the pack's policy objects over resources recorded by the offline engine, building the same

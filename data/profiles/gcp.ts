@@ -1,4 +1,4 @@
-import { Environment } from "../../catalog/types";
+import { Environment } from "../catalog/types";
 
 /**
  * GCP sizing per environment (seed 001 §4, §5, §9). Stack files never size anything: a stack picks

@@ -1,4 +1,4 @@
-import { Environment } from "../../catalog/types";
+import { Environment } from "../catalog/types";
 
 /**
  * The tags (AWS) and labels (GCP, Kubernetes) every taggable resource carries. The policy pack's

@@ -1,4 +1,4 @@
-import { Environment } from "../../catalog/types";
+import { Environment } from "../catalog/types";
 
 /**
  * Per-environment settings shared by both clouds. Sizing lives in typed profiles in code (this file

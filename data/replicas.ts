@@ -1,4 +1,4 @@
-import { Environment, ReplicaRange, TopologyCard } from "../catalog/types";
+import { Environment, ReplicaRange, TopologyCard } from "./catalog/types";
 import { StackConfig } from "./config";
 
 /** Replica (or instance) bounds per `service/role` for one environment, after the stack's overrides. */

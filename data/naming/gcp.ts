@@ -1,5 +1,5 @@
-import { Environment } from "../../catalog/types";
-import { ResidencyZone } from "../../stacks/regions";
+import { Environment } from "../catalog/types";
+import { ResidencyZone } from "../regions";
 
 /**
  * Pure naming rules of the GCP platform: the document's names where the cloud accepts them, the

@@ -1,6 +1,6 @@
-import { Environment, NodePool } from "../../catalog/types";
+import { Environment, NodePool } from "../catalog/types";
 import { awsRegionsByZone } from "../regions";
-import { gcpAddressBlocks } from "../../components/gcp/naming";
+import { gcpAddressBlocks } from "../naming/gcp";
 
 /**
  * AWS sizing per environment: typed data, no Pulumi imports. The components and the capacity model

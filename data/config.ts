@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { FeatureSwitches } from "../catalog/features";
-import { Environment, environments } from "../catalog/types";
+import { FeatureSwitches } from "./catalog/features";
+import { Environment, environments } from "./catalog/types";
 import { ResidencyZone, regionsAllowed, residencyZones } from "./regions";
 
 /**
@@ -61,7 +61,7 @@ const rawSchema = z.strictObject({
         bootstrapStack: z.string().regex(bootstrapStackRef, "a bootstrap stack reference: <org>/bootstrap/<stack>"),
     }),
     /**
-     * Features whose value operations provide (catalog/features.ts), each off by default: off, the
+     * Features whose value operations provide (data/catalog/features.ts), each off by default: off, the
      * value is read optionally and the feature's flags stay off; on declares the value is in place.
      */
     features: z.strictObject({ aiGateway: z.boolean().default(false) }).default({ aiGateway: false }),

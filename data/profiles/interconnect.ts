@@ -8,7 +8,7 @@
 export const privateAsnRange = { min: 64512, max: 65534 } as const;
 
 /**
- * ASN of each side by the region's index in the program's region table (stacks/regions.ts), so an
+ * ASN of each side by the region's index in the program's region table (data/regions.ts), so an
  * ASN belongs to a region whatever stack it is in: AWS virtual private gateways 64600 + i (23 AWS
  * regions: 64600–64622), GCP Cloud Routers 65000 + j (35 GCP regions: 65000–65034). Disjoint.
  */
