@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { catalog } from "./catalog";
 import { FeatureSwitches } from "./catalog/features";
-import { Environment, environments } from "./catalog/types";
+import { Environment, TopologyCard, environments } from "./catalog/types";
 import { ResidencyZone, regionsAllowed, residencyZones } from "./regions";
 
 /**
@@ -258,4 +259,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         default:
             return issue.message;
     }
+}
+
+/** Image keys the platform itself needs besides the services' own. */
+export const platformImageKeys = ["pgbouncer"] as const;
+
+/** What the catalog asks of every stack's config. */
+export function catalogRequirements(cards: readonly TopologyCard[] = catalog): CatalogRequirements {
+    return {
+        imageKeys: [...new Set([...cards.map((c) => c.imageKey), ...platformImageKeys])],
+        roles: cards.flatMap((c) => c.roles.map((r) => `${c.service}/${r.name}`)),
+    };
 }

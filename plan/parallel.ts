@@ -1,6 +1,7 @@
 import { fork } from "child_process";
 import * as os from "os";
 import * as path from "path";
+import type { PlanReport } from "./report";
 
 /** Node options of every plan child, and of the benchmark's floor so the two compare alike. */
 export const childExecArgv = ["-r", path.join(__dirname, "register.js")];
@@ -30,18 +31,15 @@ export function forkForMessage<T>(
     });
 }
 
-/** What a child reports back after planning one stack. */
-export interface ChildResult {
-    readonly stack: string;
-    readonly report: string;
-    readonly mandatory: number;
-    readonly error: string | null;
-    readonly errorKind: "config" | "program" | null;
-    readonly resources: number;
-    /** Wall time of the child from spawn to its report, ms. */
+/** The first line of a stack's report. */
+export function previewHead(stack: string): string {
+    return `Previewing stack ${stack} (offline, mocked providers)`;
+}
+
+/** What a worker reports after planning one stack, with the stack's wall time in the worker. */
+export interface ChildResult extends PlanReport {
+    /** Wall time from handing the stack to the worker to its report (the first includes loading), ms. */
     readonly millis: number;
-    /** Peak resident memory of the child, MiB. */
-    readonly maxRssMiB: number;
 }
 
 export interface ParallelOptions {
@@ -98,7 +96,7 @@ function runWorker(queue: string[], options: ParallelOptions, onResult: (r: Chil
             child.send(current === undefined ? { done: true } : { stack: current });
         };
         child.on("message", (m) => {
-            onResult({ ...(m as Omit<ChildResult, "millis">), millis: Date.now() - started });
+            onResult({ ...(m as PlanReport), millis: Date.now() - started });
             next();
         });
         child.on("error", reject);

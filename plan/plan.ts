@@ -8,7 +8,7 @@ import { GraphEdge, serviceGraph } from "../policy/graph/graph";
 import { runPolicies, toPolicyResources } from "./policy-runner";
 import { parseStackConfig } from "../data/config";
 import { deployContext } from "../data/context";
-import { catalogRequirements } from "../stacks/load";
+import { catalogRequirements } from "../data/config";
 import { RegisteredResource, RunOptions, StackRun, readStackFile, runStack, toRecorded } from "./engine";
 import { PlacedManifest, manifestsOf, toYaml } from "./manifests";
 import { secretMarkingFindings } from "./secrets";

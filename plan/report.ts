@@ -1,7 +1,10 @@
+import * as fs from "fs";
+import * as path from "path";
 import { Finding } from "../data/findings";
 import type { RegisteredResource } from "./engine";
 import { renderGraph } from "../policy/graph/graph";
-import type { PlannedStack } from "./plan";
+import { previewHead } from "./parallel";
+import { PlannedStack, planStack, redacted, writePlan } from "./plan";
 
 /** Text output of the plan: a preview-like tree, counts, findings. */
 
@@ -65,7 +68,7 @@ export function renderFindings(findings: readonly Finding[]): string[] {
 
 export function renderPlan(planned: PlannedStack, options: { tree: boolean }): string {
     const { run } = planned;
-    const head = `Previewing stack ${run.stack} (offline, mocked providers)`;
+    const head = previewHead(run.stack);
     if (run.error) {
         return [head, `error (${run.errorKind}): ${run.error}`, ""].join("\n");
     }
@@ -78,4 +81,40 @@ export function renderPlan(planned: PlannedStack, options: { tree: boolean }): s
         ...renderFindings(planned.findings),
         "",
     ].join("\n");
+}
+
+/** What a worker reports for one planned stack (the parent adds the wall time). */
+export interface PlanReport {
+    readonly stack: string;
+    readonly report: string;
+    readonly mandatory: number;
+    readonly error: string | null;
+    readonly errorKind: "config" | "program" | null;
+    readonly resources: number;
+    /** Peak resident memory of the worker so far, MiB: with several stacks per worker, the largest. */
+    readonly maxRssMiB: number;
+}
+
+/**
+ * Plans one stack in this process and writes DIR/<stack>/ (and `plan.json`, the whole run with
+ * secrets redacted, when PLAN_FULL_RUN=1: the test harness reads it instead of re-planning).
+ * PLAN_CONFIG_FILE plans a variant of the stack (the benchmark's extra regions).
+ */
+export async function planToDir(stack: string, outDir: string, tree: boolean): Promise<PlanReport> {
+    const configFile = process.env.PLAN_CONFIG_FILE;
+    const config = configFile ? (JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>) : undefined;
+    const planned = await planStack(stack, { config });
+    const dir = writePlan(planned, outDir);
+    if (process.env.PLAN_FULL_RUN === "1") {
+        fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(redacted(planned)));
+    }
+    return {
+        stack,
+        report: renderPlan(planned, { tree }),
+        mandatory: planned.findings.filter((f) => f.severity === "mandatory").length,
+        error: planned.run.error,
+        errorKind: planned.run.errorKind,
+        resources: planned.run.resources.length,
+        maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
 }

@@ -1,4 +1,5 @@
 import { RunOptions, StackRun, runStack } from "./engine";
+import { planToDir } from "./report";
 
 /** One run a test asks for: a stack with its own config, environment or entry point. */
 export interface RunRequest {
@@ -12,15 +13,31 @@ export interface RunRequest {
     readonly keepProps?: boolean;
 }
 
+/** A stack to plan into a directory, as a plan worker does (the tests' global setup). */
+export interface PlanRequest {
+    readonly id: number;
+    readonly plan: { readonly stack: string; readonly outDir: string };
+}
+
 /**
- * A run worker: loads the SDKs and the program once, then runs one stack per `RunRequest` message,
- * one after another (the engine resets the SDK's per-stack state), and answers `{ id, run }`.
- * `{ done: true }` ends it. The tests' run server (tests/run-server.ts) keeps a few of these.
+ * A run worker: loads the SDKs and the program once, then answers one request at a time (the
+ * engine resets the SDK's per-stack state): a `RunRequest` with `{ id, run }`, a `PlanRequest` with
+ * `{ id, report }`. `{ done: true }` ends it. The tests' run server (tests/run-server.ts) keeps a few
+ * of these for the whole suite: they plan every stack first, then answer the tests' runs.
  */
 process.on("message", (m) => {
-    const req = m as RunRequest | { done: true };
+    const req = m as RunRequest | PlanRequest | { done: true };
     if ("done" in req) {
         process.disconnect?.();
+        return;
+    }
+    if ("plan" in req) {
+        planToDir(req.plan.stack, req.plan.outDir, false)
+            .then((report) => process.send?.({ id: req.id, report }))
+            .catch((e: unknown) => {
+                process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+                process.exit(2);
+            });
         return;
     }
     const options: RunOptions = { config: req.config, env: req.env, entry: req.entry };

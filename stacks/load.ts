@@ -1,18 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { catalog } from "../data/catalog";
 import { TopologyCard } from "../data/catalog/types";
-import { CatalogRequirements, PROJECT, StackConfig, parseStackConfig } from "../data/config";
+import { PROJECT, StackConfig, catalogRequirements, parseStackConfig } from "../data/config";
 
-/** Image keys the platform itself needs besides the services' own. */
-export const platformImageKeys = ["pgbouncer"] as const;
-
-/** What the catalog asks of every stack's config. */
-export function catalogRequirements(cards: readonly TopologyCard[] = catalog): CatalogRequirements {
-    return {
-        imageKeys: [...new Set([...cards.map((c) => c.imageKey), ...platformImageKeys])],
-        roles: cards.flatMap((c) => c.roles.map((r) => `${c.service}/${r.name}`)),
-    };
-}
 
 /**
  * Reads this stack's project config from the Pulumi runtime (the one read in the program) and

@@ -1,6 +1,7 @@
-// Plans every stack once, in plan workers (the plan's own engine and code path), into a temporary
-// directory that the tests read through tests/harness.ts; and starts the run server that answers
-// the tests' own runs (other config, other entry point) from workers that keep the SDK loaded.
+// Starts the run server (workers that keep the SDK and the program loaded for the whole suite),
+// has its workers plan every stack once (the plan's own engine and code path) into a temporary
+// directory the tests read through tests/harness.ts, then leaves them to answer the tests' own
+// runs (other config, other entry point).
 require("../plan/register.js");
 const fs = require("fs");
 const os = require("os");
@@ -8,15 +9,15 @@ const path = require("path");
 
 module.exports = async function globalSetup() {
     const { listStacks } = require("../plan/engine.ts");
-    const { largestFirst, planInChildren } = require("../plan/parallel.ts");
+    const { largestFirst } = require("../plan/parallel.ts");
     const { startRunServer } = require("./run-server.ts");
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cache-"));
     const server = await startRunServer(outDir);
     // Read by tests/global-teardown.js, which jest runs in this same process.
     globalThis.__planRunServer = server;
     process.env.PLAN_RUN_SOCKET = server.socket;
-    // PLAN_FULL_RUN: each worker also writes plan.json, the whole run the harness reads.
-    const results = await planInChildren(largestFirst(listStacks()), { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
+    // The workers also write plan.json, the whole run the harness reads (PLAN_FULL_RUN).
+    const results = await server.plan(largestFirst(listStacks()), outDir);
     // A stack whose program or config fails has no resources and no findings: every "no finding"
     // test on it would pass. Fail the suite here, with every failing stack's error.
     const failed = results.filter((r) => r.errorKind !== null || r.error);

@@ -12,7 +12,7 @@ import { validateAwsContext, regionOrder } from "../../stacks/aws";
 import { mockBootstrapOutputs } from "../../plan/mocks/pulumi";
 import { parseStackConfig } from "../../data/config";
 import { DeployContext, deployContext } from "../../data/context";
-import { catalogRequirements } from "../../stacks/load";
+import { catalogRequirements } from "../../data/config";
 import { vpcCidrFor } from "../../data/profiles/aws";
 import { awsRegionsByZone } from "../../data/regions";
 import { byType, nonEmpty, one, readStackFile, runProgram } from "../harness";

@@ -12,7 +12,7 @@ import {
 import { readStackFile } from "../../plan/engine";
 import { parseStackConfig } from "../../data/config";
 import { DeployContext } from "../../data/context";
-import { catalogRequirements } from "../../stacks/load";
+import { catalogRequirements } from "../../data/config";
 import { environmentProfiles } from "../../data/profiles";
 import { AwsProfile, awsProfiles } from "../../data/profiles/aws";
 import { resolveReplicas } from "../../data/replicas";

@@ -7,7 +7,7 @@ import { CloudRunServiceCard, TopologyCard } from "../../data/catalog/types";
 import { readStackFile } from "../../plan/engine";
 import { parseStackConfig } from "../../data/config";
 import { deployContext } from "../../data/context";
-import { catalogRequirements } from "../../stacks/load";
+import { catalogRequirements } from "../../data/config";
 
 /** seed 001 §7 targets and the adjustments, computed from the catalog and the GCP profiles. */
 

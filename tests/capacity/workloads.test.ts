@@ -8,7 +8,7 @@ import { dbBoundFindings, dbShares, disruptionBudget, disruptionFindings, pdbBel
 import { readStackFile } from "../../plan/engine";
 import { parseStackConfig } from "../../data/config";
 import { DeployContext, deployContext } from "../../data/context";
-import { catalogRequirements } from "../../stacks/load";
+import { catalogRequirements } from "../../data/config";
 import { resolveReplicas } from "../../data/replicas";
 
 function ctxOf(stack: string, mutate?: (config: Record<string, unknown>) => void): DeployContext {

@@ -1,5 +1,5 @@
 import { StackConfigError, parseStackConfig } from "../../data/config";
-import { catalogRequirements } from "../../stacks/load";
+import { catalogRequirements } from "../../data/config";
 import { readStackFile, listStacks } from "../../plan/engine";
 import { runProgram } from "../harness";
 

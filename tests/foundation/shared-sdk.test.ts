@@ -1,32 +1,36 @@
-import * as fs from "fs";
-import * as os from "os";
+import { fork } from "child_process";
 import * as path from "path";
-import { largestFirst, planInChildren } from "../../plan/parallel";
+import { StackRun } from "../../plan/engine";
+import { childExecArgv, largestFirst } from "../../plan/parallel";
 
 /**
- * Plan workers share the loaded SDK: one worker plans several stacks in turn. A stack planned after
- * another must register exactly what it registers alone (same types, names, parents, providers,
- * inputs), or state would be leaking from one stack into the next.
+ * Workers share the loaded SDK: one worker plans or runs several stacks in turn. A stack run after
+ * others must register exactly what it registers first in a fresh worker (same types, names,
+ * parents, providers, inputs), or state would be leaking from one stack into the next.
  */
-describe("plan workers sharing the loaded SDK", () => {
-    const read = (dir: string, stack: string) => fs.readFileSync(path.join(dir, stack, "resources.json"), "utf8");
+function runInOneWorker(stacks: readonly string[]): Promise<StackRun[]> {
+    return new Promise((resolve, reject) => {
+        const child = fork(path.join(__dirname, "..", "..", "plan", "run-child.ts"), [], { execArgv: childExecArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+        const runs: StackRun[] = [];
+        child.on("message", (m) => {
+            runs.push((m as { run: StackRun }).run);
+            child.send(runs.length < stacks.length ? { id: runs.length, stack: stacks[runs.length] } : { done: true });
+        });
+        child.on("error", reject);
+        child.on("exit", (code) => (runs.length === stacks.length ? resolve(runs) : reject(new Error(`run worker exited with ${code} after ${runs.length} run(s)`))));
+        child.send({ id: 0, stack: stacks[0] });
+    });
+}
 
-    it("staging planned after dev in one worker registers exactly what staging registers alone", async () => {
-        const alone = fs.mkdtempSync(path.join(os.tmpdir(), "plan-alone-"));
-        const shared = fs.mkdtempSync(path.join(os.tmpdir(), "plan-shared-"));
-        const [solo] = await planInChildren(["staging"], { outDir: alone, tree: false, concurrency: 1 });
-        const both = await planInChildren(["dev", "staging"], { outDir: shared, tree: false, concurrency: 1 });
-        expect(solo.error).toBeNull();
-        expect(both.map((r) => [r.stack, r.error])).toEqual([
-            ["dev", null],
-            ["staging", null],
-        ]);
-        // seeds: staging is the larger of the two (3 AZs, HA data stores); it must not be empty either.
-        expect(both[1].resources).toBeGreaterThan(both[0].resources);
-        expect(both[1].resources).toBe(solo.resources);
-        expect(read(shared, "staging")).toBe(read(alone, "staging"));
-        fs.rmSync(alone, { recursive: true, force: true });
-        fs.rmSync(shared, { recursive: true, force: true });
+describe("workers sharing the loaded SDK", () => {
+    it("staging run after staging and dev in one worker registers exactly what it registered first", async () => {
+        const [first, dev, again] = await runInOneWorker(["staging", "dev", "staging"]);
+        expect([first.error, dev.error, again.error]).toEqual([null, null, null]);
+        // staging (3 zones, HA data stores) is larger than dev; neither is empty.
+        expect(first.resources.length).toBeGreaterThan(dev.resources.length);
+        expect(dev.resources.length).toBeGreaterThan(0);
+        expect(JSON.stringify(again.resources)).toBe(JSON.stringify(first.resources));
+        expect(again.outputs).toEqual(first.outputs);
     });
 
     it("hands the production stacks out first, so the last worker does not finish alone on a large stack", () => {

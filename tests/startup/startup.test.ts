@@ -5,7 +5,7 @@ import { awaitingOperations, awsSecretIdMatches, gcpSecretIdMatches, startupPoli
 import { runPolicies } from "../../plan/policy-runner";
 import { listStacks, readStackFile } from "../../plan/engine";
 import { StackConfigError, parseStackConfig } from "../../data/config";
-import { catalogRequirements } from "../../stacks/load";
+import { catalogRequirements } from "../../data/config";
 import { byType, planOf, runProgram } from "../harness";
 import {
     arnOf,
