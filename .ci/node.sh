@@ -2,7 +2,8 @@
 # registry (package node-linux-<arch>) when the machine's node is another version. Source it:
 #   . ./.ci/node.sh
 # The version lives in .nvmrc, which the workflows' setup-node reads too.
-_lp_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+# Sourced from the repository's root (README, .ci/run); POSIX sh, so it works from bash, dash or zsh.
+_lp_root="$(git rev-parse --show-toplevel 2>/dev/null || pwd)"
 _lp_want="$(tr -d ' \n' < "$_lp_root/.nvmrc")"
 if [ "$(node --version 2>/dev/null)" != "v$_lp_want" ]; then
     case "$(uname -m)" in

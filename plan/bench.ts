@@ -20,7 +20,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** One target line: what is measured, its value, the limit, PASS or OVER. */
 function target(what: string, value: number, limit: number, unit: string): string {
-    const fmt = (x: number) => (unit === "×" ? x.toFixed(2) : String(Math.round(x)));
+    const fmt = (x: number) => (unit === "×" ? x.toFixed(3) : String(Math.round(x)));
     return `target  ${what}: ${fmt(value)}${unit === "×" ? "×" : " " + unit} (≤ ${fmt(limit)}${unit === "×" ? "×" : " " + unit}) ${value <= limit ? "PASS" : "OVER"}`;
 }
 
