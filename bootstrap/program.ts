@@ -2,21 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { standardTags } from "../data/naming/tags";
 import { isAwsRegion } from "../stacks/aws";
+import { readProjectConfig } from "../stacks/load";
 import { environmentProfiles } from "../data/profiles";
 import { BOOTSTRAP_PROJECT, parseBootstrapConfig } from "./config";
 import { PipelineRunner } from "./runner";
-
-function parseValue(v: string): unknown {
-    const t = v.trim();
-    if (t.startsWith("{") || t.startsWith("[")) {
-        try {
-            return JSON.parse(t);
-        } catch {
-            return v;
-        }
-    }
-    return v;
-}
 
 /**
  * Where the main program's `pulumi preview/up` runs: CodeBuild-hosted GitHub Actions runners in a
@@ -24,14 +13,7 @@ function parseValue(v: string): unknown {
  * addresses (read by the main stack through a StackReference) and the workflow label.
  */
 export async function main(): Promise<Record<string, unknown>> {
-    const raw: Record<string, unknown> = {};
-    const prefix = `${BOOTSTRAP_PROJECT}:`;
-    for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
-        if (k.startsWith(prefix)) {
-            raw[k.slice(prefix.length)] = parseValue(v);
-        }
-    }
-    const config = parseBootstrapConfig(pulumi.getStack(), raw);
+    const config = parseBootstrapConfig(pulumi.getStack(), readProjectConfig(BOOTSTRAP_PROJECT));
     const profile = environmentProfiles[config.environment];
 
     const region = config.aws.region;

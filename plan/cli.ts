@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { activeCatalog } from "../data/catalog/synthetic";
 import { StackConfigError, catalogRequirements, parseStackConfig } from "../data/config";
-import { ROOT, listStacks, readStackFile } from "./engine";
+import { ROOT, listStacks, readStackFile, unknownStacks } from "./engine";
 import { ChildResult, largestFirst, planInChildren, previewHead } from "./parallel";
 
 /**
@@ -28,12 +28,12 @@ async function cli(argv: readonly string[]): Promise<number> {
             stacks.push(a);
         }
     }
-    const known = listStacks();
-    const unknown = stacks.filter((s) => !known.includes(s));
-    if (unknown.length > 0) {
-        process.stderr.write(`unknown stack(s): ${unknown.join(", ")}; stacks: ${known.join(", ")}\n`);
+    const refusal = unknownStacks(stacks);
+    if (refusal) {
+        process.stderr.write(`${refusal}\n`);
         return 2;
     }
+    const known = listStacks();
     const selected = stacks.length > 0 ? stacks : known;
     const started = Date.now();
     // Config errors first, in this process: a stack that cannot load is reported without starting a

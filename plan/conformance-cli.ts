@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { evaluate, loadChecks, renderConformance, summarize, Subject } from "./conformance";
-import { listStacks } from "./engine";
+import { listStacks, unknownStacks } from "./engine";
 import { planInChildren } from "./parallel";
 import type { PlannedStack } from "./plan";
 
@@ -23,12 +23,12 @@ async function cli(argv: readonly string[]): Promise<number> {
         return 2;
     }
     const checks = loadChecks(path.resolve(dir));
-    const known = listStacks();
-    const unknown = stacks.filter((s) => !known.includes(s));
-    if (unknown.length > 0) {
-        process.stderr.write(`unknown stack(s): ${unknown.join(", ")}; stacks: ${known.join(", ")}\n`);
+    const refusal = unknownStacks(stacks);
+    if (refusal) {
+        process.stderr.write(`${refusal}\n`);
         return 2;
     }
+    const known = listStacks();
     const selected = stacks.length > 0 ? stacks : known;
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-"));
     try {

@@ -86,6 +86,13 @@ function stackOrder(s: string): number {
     return s === "dev" ? 0 : s === "staging" ? 1 : 2;
 }
 
+/** Why the requested stacks cannot be planned (some have no stack file), or null when all can. */
+export function unknownStacks(requested: readonly string[], root = ROOT): string | null {
+    const known = listStacks(root);
+    const unknown = requested.filter((s) => !known.includes(s));
+    return unknown.length > 0 ? `unknown stack(s): ${unknown.join(", ")}; stacks: ${known.join(", ")}` : null;
+}
+
 /** The project-namespace config of a stack file, keys without the `<project>:` prefix (default `learning-platform:`). */
 export function readStackFile(stack: string, root = ROOT, project = PROJECT): Record<string, unknown> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);

@@ -9,15 +9,19 @@ import { PROJECT, StackConfig, catalogRequirements, parseStackConfig } from "../
  * validates it. Structured values arrive as JSON strings.
  */
 export function loadStackConfig(cards: readonly TopologyCard[] = catalog): StackConfig {
+    return parseStackConfig(pulumi.getStack(), readProjectConfig(PROJECT), catalogRequirements(cards));
+}
+
+/** A project's config from the Pulumi runtime, keys without the `<project>:` prefix; structured values parsed. */
+export function readProjectConfig(project: string): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
-    const prefix = `${PROJECT}:`;
+    const prefix = `${project}:`;
     for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!k.startsWith(prefix)) {
-            continue;
+        if (k.startsWith(prefix)) {
+            raw[k.slice(prefix.length)] = parseValue(v);
         }
-        raw[k.slice(prefix.length)] = parseValue(v);
     }
-    return parseStackConfig(pulumi.getStack(), raw, catalogRequirements(cards));
+    return raw;
 }
 
 function parseValue(v: string): unknown {
