@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { activeCatalog } from "../data/catalog/synthetic";
 import { StackConfigError, catalogRequirements, parseStackConfig } from "../data/config";
-import { ROOT, listStacks, readStackFile, unknownStacks } from "./engine";
+import { ROOT, readStackFile, selectStacks } from "./engine";
 import { ChildResult, largestFirst, planInChildren, previewHead } from "./parallel";
 
 /**
@@ -28,13 +28,11 @@ async function cli(argv: readonly string[]): Promise<number> {
             stacks.push(a);
         }
     }
-    const refusal = unknownStacks(stacks);
+    const { stacks: selected, refusal } = selectStacks(stacks);
     if (refusal) {
         process.stderr.write(`${refusal}\n`);
         return 2;
     }
-    const known = listStacks();
-    const selected = stacks.length > 0 ? stacks : known;
     const started = Date.now();
     // Config errors first, in this process: a stack that cannot load is reported without starting a
     // worker (the program reports the same errors when it runs, under pulumi preview/up).

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { evaluate, loadChecks, renderConformance, summarize, Subject } from "./conformance";
-import { listStacks, unknownStacks } from "./engine";
-import { planInChildren } from "./parallel";
+import { selectStacks } from "./engine";
+import { largestFirst, planInChildren } from "./parallel";
 import type { PlannedStack } from "./plan";
 
 /**
@@ -23,16 +23,14 @@ async function cli(argv: readonly string[]): Promise<number> {
         return 2;
     }
     const checks = loadChecks(path.resolve(dir));
-    const refusal = unknownStacks(stacks);
+    const { stacks: selected, refusal } = selectStacks(stacks);
     if (refusal) {
         process.stderr.write(`${refusal}\n`);
         return 2;
     }
-    const known = listStacks();
-    const selected = stacks.length > 0 ? stacks : known;
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-"));
     try {
-        const results = await planInChildren(selected, { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
+        const results = await planInChildren(largestFirst(selected), { outDir, tree: false, env: { PLAN_FULL_RUN: "1" } });
         const broken = results.filter((r) => r.error);
         if (broken.length > 0) {
             process.stderr.write(broken.map((r) => `${r.stack} did not plan (${r.errorKind}): ${r.error}\n`).join(""));

@@ -86,11 +86,13 @@ function stackOrder(s: string): number {
     return s === "dev" ? 0 : s === "staging" ? 1 : 2;
 }
 
-/** Why the requested stacks cannot be planned (some have no stack file), or null when all can. */
-export function unknownStacks(requested: readonly string[], root = ROOT): string | null {
+/** The stacks a CLI plans: those requested (all when none), or why not (some have no stack file). */
+export function selectStacks(requested: readonly string[], root = ROOT): { readonly stacks: string[]; readonly refusal: string | null } {
     const known = listStacks(root);
     const unknown = requested.filter((s) => !known.includes(s));
-    return unknown.length > 0 ? `unknown stack(s): ${unknown.join(", ")}; stacks: ${known.join(", ")}` : null;
+    return unknown.length > 0
+        ? { stacks: [], refusal: `unknown stack(s): ${unknown.join(", ")}; stacks: ${known.join(", ")}` }
+        : { stacks: requested.length > 0 ? [...requested] : known, refusal: null };
 }
 
 /** The project-namespace config of a stack file, keys without the `<project>:` prefix (default `learning-platform:`). */
