@@ -1,7 +1,7 @@
 import { CloudRunServiceCard, ReplicaRange, TopologyCard } from "../data/catalog/types";
 import { bucketName, connectorName, dualRegionLocation, gcpZoneLetters, redisInstanceName, sundayTwoAmLocal, unitOf, utcOffsetHours } from "../data/naming/gcp";
 import type { DeployContext } from "../data/context";
-import { GcpProfile, gcpProfiles } from "../data/profiles/gcp";
+import { GcpProfile, gcpProfiles, pgbouncerServerPools } from "../data/profiles/gcp";
 import { connectionBudget, connectionBudgetFinding } from "./db-budget";
 import { Finding, finding } from "../data/findings";
 
@@ -92,17 +92,21 @@ export function pgbouncerClientFinding(ctx: DeployContext, card: CloudRunService
     };
 }
 
-/** PgBouncer's server pool (instances × default_pool_size) against max_connections minus the reserved connections. */
+/**
+ * PgBouncer's server pool against max_connections minus the reserved connections, at its peak: a
+ * rolling replace of the regional instance group runs one surge VM per zone beside the old ones.
+ */
 export function pgbouncerServerFinding(card: CloudRunServiceCard, profile: GcpProfile): Finding {
-    const server = profile.pgbouncer.instances * profile.pgbouncer.serverPoolPerInstance;
+    const p = profile.pgbouncer;
+    const pools = pgbouncerServerPools(p);
     const budget = profile.sql.maxConnections - profile.sql.reservedConnections;
-    const margin = budget - server;
+    const margin = budget - pools.rollout;
     return finding(
         "capacity/gcp-pgbouncer-server",
         margin >= 0 ? "info" : "mandatory",
         `${unitOf(card.service)}-pgbouncer`,
-        `server pool ${profile.pgbouncer.instances} × ${profile.pgbouncer.serverPoolPerInstance} = ${server} vs ${profile.sql.tier} max_connections ` +
-            `${profile.sql.maxConnections} − ${profile.sql.reservedConnections} reserved = ${budget} (margin ${margin})`,
+        `server pool ${p.instances} × ${p.serverPoolPerInstance} = ${pools.steady}, during a rolling replace (${p.instances} + ${p.zones} surge) × ${p.serverPoolPerInstance} = ${pools.rollout}, ` +
+            `vs ${profile.sql.tier} max_connections ${profile.sql.maxConnections} − ${profile.sql.reservedConnections} reserved = ${budget} (margin ${margin})`,
     );
 }
 
@@ -127,7 +131,7 @@ export function pgbouncerVmFinding(ctx: DeployContext, card: CloudRunServiceCard
                 margin >= 0 ? "info" : "mandatory",
                 `${unitOf(card.service)}-pgbouncer-${r.region}`,
                 `per VM (${p.machineType}): max_client_conn ${s.maxClientConnPerInstance} + default_pool_size ${s.defaultPoolSize} + ${pgbouncerFixedDescriptors} ` +
-                    `= ${needed} descriptors vs nofile ${p.fileDescriptorLimit} (margin ${margin}); ${p.instances} VM(s) over ${gcpZoneLetters[r.region]?.length ?? 0} zones, ` +
+                    `= ${needed} descriptors vs nofile ${p.fileDescriptorLimit} (margin ${margin}); ${p.instances} VM(s) over ${Math.min(p.zones, gcpZoneLetters[r.region]?.length ?? 0)} zone(s), ` +
                     `the internal load balancer spreads new connections by 5-tuple hash (session affinity NONE)`,
             ),
         );
@@ -146,7 +150,7 @@ export function natFindings(ctx: DeployContext, card: CloudRunServiceCard, profi
     const perVmOk = perVm <= profile.nat.minPortsPerVm;
     return ctx.config.gcp.regions.map((r) => {
         // The NAT covers every subnet: an active region's PgBouncer VMs (and a rollout's surge, one per zone) hold ports too.
-        const pgbouncerVms = r.role === "active" ? profile.pgbouncer.instances + (gcpZoneLetters[r.region]?.length ?? 0) : 0;
+        const pgbouncerVms = r.role === "active" ? profile.pgbouncer.instances + Math.min(profile.pgbouncer.zones, gcpZoneLetters[r.region]?.length ?? 0) : 0;
         const allocated = (vms + pgbouncerVms) * profile.nat.minPortsPerVm;
         const needed = Math.max(allocated, vendorConnections);
         const ipsNeeded = Math.ceil(needed / natPortsPerIp);

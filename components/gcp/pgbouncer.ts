@@ -196,7 +196,8 @@ export class PgBouncer extends pulumi.ComponentResource {
         let zones: string[];
         try {
             names = pgbouncerNames(args.unit, args.region);
-            zones = regionZones(args.region);
+            // The profile's zone count bounds the rollout surge (one VM per zone), which the server pool must fit.
+            zones = regionZones(args.region).slice(0, args.profile.zones);
         } catch (e) {
             throw new pulumi.ResourceError((e as Error).message, this);
         }

@@ -31,8 +31,13 @@ export interface GcpProfile {
         readonly instances: number;
         /** Σ client connections over all instances (seed 001 §4.1: 800). */
         readonly maxClientConnections: number;
-        /** Server connections each instance opens to Cloud SQL (`default_pool_size`). */
+        /** Server connections each instance opens to Cloud SQL (`default_pool_size` = `max_db_connections`). */
         readonly serverPoolPerInstance: number;
+        /**
+         * Zones the instance group spreads over. A regional group surges by at least one VM per zone
+         * on a rolling replace, so (instances + zones) × the server pool must fit the database.
+         */
+        readonly zones: number;
         /** Machine type of the PgBouncer VMs (single-threaded: one busy core, memory per connection is kB). */
         readonly machineType: string;
         /** Open-file limit given to the PgBouncer container (`--ulimit nofile`): one per client and server socket. */
@@ -72,7 +77,7 @@ export const gcpProfiles: Readonly<Record<Environment, GcpProfile>> = {
             pitrDays: 7,
             retainedBackups: 7,
         },
-        pgbouncer: { instances: 1, maxClientConnections: 800, serverPoolPerInstance: 100, machineType: "e2-small", fileDescriptorLimit: 4096 },
+        pgbouncer: { instances: 1, maxClientConnections: 800, serverPoolPerInstance: 100, zones: 1, machineType: "e2-small", fileDescriptorLimit: 4096 },
         redis: { tier: "BASIC", memoryGb: 1, documentedMemoryMb: 256, readReplicas: 0 },
         connector: { minInstances: 2, maxInstances: 3, machineType: "e2-micro" },
         nat: { ipsPerRegion: 1, minPortsPerVm: 2048 },
@@ -91,7 +96,7 @@ export const gcpProfiles: Readonly<Record<Environment, GcpProfile>> = {
             pitrDays: 7,
             retainedBackups: 7,
         },
-        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 150, machineType: "e2-standard-2", fileDescriptorLimit: 4096 },
+        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 110, zones: 2, machineType: "e2-standard-2", fileDescriptorLimit: 4096 },
         redis: { tier: "STANDARD_HA", memoryGb: 1, documentedMemoryMb: 1024, readReplicas: 0 },
         connector: { minInstances: 2, maxInstances: 5, machineType: "e2-standard-4" },
         nat: { ipsPerRegion: 1, minPortsPerVm: 2048 },
@@ -110,7 +115,7 @@ export const gcpProfiles: Readonly<Record<Environment, GcpProfile>> = {
             pitrDays: 7,
             retainedBackups: 14,
         },
-        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 250, machineType: "e2-standard-2", fileDescriptorLimit: 4096 },
+        pgbouncer: { instances: 2, maxClientConnections: 800, serverPoolPerInstance: 135, zones: 2, machineType: "e2-standard-2", fileDescriptorLimit: 4096 },
         redis: { tier: "STANDARD_HA", memoryGb: 6, documentedMemoryMb: 6144, readReplicas: 2 },
         connector: { minInstances: 2, maxInstances: 10, machineType: "e2-standard-4" },
         nat: { ipsPerRegion: 1, minPortsPerVm: 2048 },
@@ -118,3 +123,8 @@ export const gcpProfiles: Readonly<Record<Environment, GcpProfile>> = {
         dualRegionBucket: true,
     },
 };
+
+/** Server connections in steady state and while a rolling replace surges one VM per zone. */
+export function pgbouncerServerPools(p: GcpProfile["pgbouncer"]): { readonly steady: number; readonly rollout: number } {
+    return { steady: p.instances * p.serverPoolPerInstance, rollout: (p.instances + p.zones) * p.serverPoolPerInstance };
+}

@@ -47,20 +47,21 @@ describe("PgBouncer's 800 client connections", () => {
         expect(f.severity).toBe("mandatory");
         expect(f.message).toContain("connection demand 854 exceeds the budget 800 by 54");
     });
-    it("checks the server pool against max_connections: prod 2 × 250 = 500 of 550", () => {
+    it("checks the server pool against max_connections at its peak, a rolling replace: prod (2 + 2) × 135 = 540 of 550", () => {
+        // ours (README departures): 135 server connections per VM; 600 − 50 reserved is the prod Cloud SQL tier's budget.
         const f = single(findingsFor("prod-us"), "capacity/gcp-pgbouncer-server");
         expect(f).toMatchObject({ severity: "info", resource: "notification-pgbouncer" });
-        expect(f.message).toContain("server pool 2 × 250 = 500 vs db-custom-8-32768 max_connections 600 − 50 reserved = 550 (margin 50)");
-        expect(single(findingsFor("dev"), "capacity/gcp-pgbouncer-server").message).toContain("1 × 100 = 100 vs db-custom-2-8192 max_connections 400");
+        expect(f.message).toContain("server pool 2 × 135 = 270, during a rolling replace (2 + 2 surge) × 135 = 540, vs db-custom-8-32768 max_connections 600 − 50 reserved = 550 (margin 10)");
+        expect(single(findingsFor("dev"), "capacity/gcp-pgbouncer-server").message).toContain("(1 + 1 surge) × 100 = 200, vs db-custom-2-8192 max_connections 400");
     });
-    it("fails the server pool when the PgBouncer instances open more than max_connections leaves", () => {
-        // A third prod instance: 3 × 250 = 750 against 600 − 50 = 550.
-        const third: GcpProfile = { ...gcpProfiles.prod, pgbouncer: { ...gcpProfiles.prod.pgbouncer, instances: 3 } };
-        expect(pgbouncerServerFinding(notificationService, third)).toEqual({
+    it("fails the server pool when the surge VMs of a rolling replace would open more than max_connections leaves", () => {
+        // Three zones: the regional group surges three VMs, (2 + 3) × 135 = 675 against 600 − 50 = 550.
+        const wide: GcpProfile = { ...gcpProfiles.prod, pgbouncer: { ...gcpProfiles.prod.pgbouncer, zones: 3 } };
+        expect(pgbouncerServerFinding(notificationService, wide)).toEqual({
             ruleId: "capacity/gcp-pgbouncer-server",
             severity: "mandatory",
             resource: "notification-pgbouncer",
-            message: "server pool 3 × 250 = 750 vs db-custom-8-32768 max_connections 600 − 50 reserved = 550 (margin -200)",
+            message: "server pool 2 × 135 = 270, during a rolling replace (2 + 3 surge) × 135 = 675, vs db-custom-8-32768 max_connections 600 − 50 reserved = 550 (margin -125)",
         });
     });
 });
@@ -77,11 +78,11 @@ describe("PgBouncer VMs", () => {
     it("fits each VM's sockets (clients + server pool) in its open-file limit, once per active region", () => {
         const fs = pgbouncerVmFinding(ctxOf("prod-us"), notificationService, gcpProfiles.prod);
         expect(fs.map((f) => [f.resource, f.severity])).toEqual([["notification-pgbouncer-us-east4", "info"]]);
-        expect(fs[0].message).toContain("max_client_conn 400 + default_pool_size 250 + 32 = 682 descriptors vs nofile 4096");
+        expect(fs[0].message).toContain("max_client_conn 400 + default_pool_size 135 + 32 = 567 descriptors vs nofile 4096");
         const tight = { ...gcpProfiles.prod, pgbouncer: { ...gcpProfiles.prod.pgbouncer, fileDescriptorLimit: 512 } };
         const bad = pgbouncerVmFinding(ctxOf("prod-us"), notificationService, tight);
         expect(bad.map((f) => f.severity)).toEqual(["mandatory"]);
-        expect(bad[0].message).toContain("(margin -170)");
+        expect(bad[0].message).toContain("(margin -55)");
     });
 });
 
@@ -123,8 +124,8 @@ describe("Cloud NAT ports", () => {
         expect(fs.map((f) => f.resource)).toEqual(["melmastoon-nat-europe-west1", "melmastoon-nat-europe-west4"]);
         expect(fs[0].severity).toBe("info");
         expect(fs[0].message).toContain("vendor connections 14200 over 10 connector VMs = 1420 per VM vs 2048 ports per VM");
-        // Active region: 10 connector VMs + 2 PgBouncer VMs + a 3-VM rollout surge; the DR region has connector VMs only.
-        expect(fs[0].message).toContain(`(10 connector + 5 PgBouncer VMs) × 2048 = 30720 ports vs 1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 33792); IPs needed per region: 1`);
+        // Active region: 10 connector VMs + 2 PgBouncer VMs + a 2-VM rollout surge; the DR region has connector VMs only.
+        expect(fs[0].message).toContain(`(10 connector + 4 PgBouncer VMs) × 2048 = 28672 ports vs 1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 35840); IPs needed per region: 1`);
         expect(fs[1].message).toContain(`(10 connector + 0 PgBouncer VMs) × 2048 = 20480 ports vs 1 IP(s) × ${natPortsPerIp} = ${natPortsPerIp} (margin 44032)`);
     });
     it("fails and names the IP count when vendor-bound concurrency outgrows the ports", () => {

@@ -72,12 +72,14 @@ describe.each(stacks)("%s: PgBouncer behind an internal passthrough NLB in %s", 
         expect(iniValue(ud, "auth_type")).toBe("scram-sha-256");
         expect(iniValue(ud, "server_tls_sslmode")).toBe("verify-ca");
         expect(ud).toContain("-----BEGIN CERTIFICATE-----");
-        // Spread over three zones, healed on the TCP check, never below size during a rollout.
+        // One VM per zone (prod: two zones), healed on the TCP check, never below size during a rollout,
+        // whose surge (one VM per zone) keeps the server pools inside max_connections − reserved
+        // (ours, README: prod 600 − 50, dev 400 − 30).
         const zones = a(mig.distributionPolicyZones).map(String);
-        expect(zones).toHaveLength(3);
+        expect(zones).toHaveLength(({ dev: 1, "prod-us": 2 } as Record<string, number>)[stack]);
         expect(zones.every((z) => z.startsWith(`${region}-`))).toBe(true);
-        expect(o(mig.updatePolicy)).toMatchObject({ type: "PROACTIVE", maxUnavailableFixed: 0 });
-        expect(Number(o(mig.updatePolicy).maxSurgeFixed)).toBeGreaterThanOrEqual(zones.length);
+        expect(o(mig.updatePolicy)).toMatchObject({ type: "PROACTIVE", maxUnavailableFixed: 0, maxSurgeFixed: zones.length });
+        expect((size + zones.length) * Number(iniValue(ud, "default_pool_size"))).toBeLessThanOrEqual(({ dev: 400 - 30, "prod-us": 600 - 50 } as Record<string, number>)[stack]);
         expect(String(o(mig.autoHealingPolicies).healthCheck)).toMatch(/\/healthChecks\/notification-pgbouncer-.*-hc$/);
         expect(Number(o(mig.autoHealingPolicies).initialDelaySec)).toBeGreaterThan(0);
     });
@@ -178,12 +180,12 @@ describe("PgBouncer's pure pieces", () => {
         expect(() => pgbouncerNames("Notification", "us-east4")).toThrow();
     });
     it("writes transaction pooling with the split client limit and verify-ca only when the CA is known", () => {
-        const settings = { maxClientConnPerInstance: 400, defaultPoolSize: 250, serverConnections: 500 };
+        const settings = { maxClientConnPerInstance: 400, defaultPoolSize: 135, serverConnections: 270, rolloutServerConnections: 540 };
         const base = { databaseHost: "10.80.0.5", databaseName: "notification", databaseUser: "notification_app", settings };
         const withCa = pgbouncerIni({ ...base, serverCaCert: "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----" });
         expect(iniValue(withCa, "pool_mode")).toBe("transaction");
         expect(iniValue(withCa, "max_client_conn")).toBe("400");
-        expect(iniValue(withCa, "default_pool_size")).toBe("250");
+        expect(iniValue(withCa, "default_pool_size")).toBe("135");
         expect(iniValue(withCa, "server_tls_sslmode")).toBe("verify-ca");
         expect(iniValue(withCa, "notification")).toBe("host=10.80.0.5 port=5432 dbname=notification");
         expect(iniValue(pgbouncerIni(base), "server_tls_sslmode")).toBe("require");

@@ -295,7 +295,7 @@ describe("prod-eu: one regional platform per region, one edge", () => {
         expect(mig.targetSize).toBe(2);
         expect(ud).toContain("pool_mode = transaction");
         expect(ud).toContain("max_client_conn = 400");
-        expect(ud).toContain("default_pool_size = 250");
+        expect(ud).toContain("default_pool_size = 135");
         expect(ud).toMatch(/europe-docker\.pkg\.dev\/melmastoon-prod-eu\/mirror\/pgbouncer@sha256:/);
     });
 

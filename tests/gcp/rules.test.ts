@@ -56,8 +56,10 @@ describe("validation", () => {
         expect(() => validateRedisProfile({ tier: "STANDARD_HA", memoryGb: 1, documentedMemoryMb: 1024, readReplicas: 2 })).toThrow(/at least 5 GB/);
     });
     it("keeps PgBouncer's server pool inside max_connections", () => {
-        expect(pgbouncerSettings(gcpProfiles.prod.pgbouncer, gcpProfiles.prod.sql)).toEqual({ maxClientConnPerInstance: 400, defaultPoolSize: 250, serverConnections: 500 });
-        expect(() => pgbouncerSettings({ ...gcpProfiles.prod.pgbouncer, serverPoolPerInstance: 300 }, gcpProfiles.prod.sql)).toThrow(/600 exceeds max_connections 600 − reserved 50 = 550/);
+        // seeds/001 §4.1: 800 client connections, split over the two VMs.
+        expect(pgbouncerSettings(gcpProfiles.prod.pgbouncer, gcpProfiles.prod.sql)).toEqual({ maxClientConnPerInstance: 400, defaultPoolSize: 135, serverConnections: 270, rolloutServerConnections: 540 });
+        // 250 per VM fits in steady state (500) but not while a rolling replace surges two more VMs (1000).
+        expect(() => pgbouncerSettings({ ...gcpProfiles.prod.pgbouncer, serverPoolPerInstance: 250 }, gcpProfiles.prod.sql)).toThrow(/\(2 \+ 2 surge\) × 250 = 1000 exceeds max_connections 600 − reserved 50 = 550/);
     });
     it("rejects Cloud Run settings outside the service's limits and keeps flagged roles at min 0", () => {
         const api = notificationService.roles[0];
@@ -70,7 +72,7 @@ describe("validation", () => {
         const prod = (r: (typeof notificationService.roles)[number]) => r.instances.prod;
         expect(() => validateRegionalSettings(notificationService, gcpProfiles.prod, prod)).not.toThrow();
         const badPool = { ...gcpProfiles.prod, pgbouncer: { ...gcpProfiles.prod.pgbouncer, instances: 3 } };
-        expect(() => validateRegionalSettings(notificationService, badPool, prod)).toThrow(/750 exceeds max_connections/);
+        expect(() => validateRegionalSettings(notificationService, badPool, prod)).toThrow(/\(3 \+ 2 surge\) × 135 = 675 exceeds max_connections/);
         const badRange = (r: (typeof notificationService.roles)[number]) => (r.name === "scheduler" ? { min: 4, max: 1 } : r.instances.prod);
         expect(() => validateRegionalSettings(notificationService, gcpProfiles.prod, badRange)).toThrow(/scheduler: min instances 4 above max 1/);
     });
