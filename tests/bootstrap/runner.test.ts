@@ -27,11 +27,11 @@ const props = (r: RegisteredResource) => r.props as Record<string, unknown>;
 const stacks = bootstrapStacks();
 
 describe("the bootstrap stacks", () => {
-    it("one per main stack: deploy-dev, deploy-staging, deploy-prod-us, deploy-prod-eu, deploy-prod-me", () => {
-        expect(stacks).toEqual(["deploy-dev", "deploy-prod-eu", "deploy-prod-me", "deploy-prod-us", "deploy-staging"]);
+    it("one per main stack: deploy-dev, deploy-staging, deploy-prod-us, deploy-prod-eu, deploy-prod-me, deploy-prod-ap", () => {
+        expect(stacks).toEqual(["deploy-dev", "deploy-prod-ap", "deploy-prod-eu", "deploy-prod-me", "deploy-prod-us", "deploy-staging"]);
     });
 
-    it.each(["dev", "staging", "prod-us", "prod-eu", "prod-me"])("main stack %s names its bootstrap stack, which serves it from its account and first active AWS region", (main) => {
+    it.each(["dev", "staging", "prod-us", "prod-eu", "prod-me", "prod-ap"])("main stack %s names its bootstrap stack, which serves it from its account and first active AWS region", (main) => {
         const mainRaw = readStackFile(main) as { deploy: { bootstrapStack: string }; residency: string; aws: { accountId: string; regions: { region: string; role: string }[] } };
         const [org, project, stack] = mainRaw.deploy.bootstrapStack.split("/");
         expect([org, project]).toEqual(["melmastoon", BOOTSTRAP_PROJECT]);

@@ -171,7 +171,7 @@ describe("adjustments (info findings for the README)", () => {
         expect(only(findingsFor("prod-eu"), "adjust/pgbouncer-on-cloud-run")).toEqual([]);
     });
     it("emits no mandatory finding for any stack as configured", () => {
-        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {
+        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me", "prod-ap"]) {
             expect({ stack, mandatory: findingsFor(stack).filter((f) => f.severity === "mandatory") }).toEqual({ stack, mandatory: [] });
         }
     });

@@ -99,7 +99,7 @@ describe("HPA maximums against the database connection budget (case study §15, 
 
 describe("HPA maximums against the node pool", () => {
     it("every role's max fits its pool in every stack", () => {
-        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {
+        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me", "prod-ap"]) {
             const ctx = ctxOf(stack);
             expect(poolBoundFindings(ctx.catalog, ctx.replicas, ctx.config.environment)).toEqual([]);
         }
@@ -200,7 +200,7 @@ describe("PodDisruptionBudgets below every environment's minimum", () => {
 });
 
 it("no stack has a mandatory workload capacity finding", () => {
-    for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {
+    for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me", "prod-ap"]) {
         expect(workloadCapacityFindings(ctxOf(stack)).filter((f) => f.severity === "mandatory")).toEqual([]);
     }
 });

@@ -59,6 +59,6 @@ describe("npm run plan", () => {
     it("refuses an unknown stack and names the known ones", () => {
         const r = plan("prod-xx");
         expect(r.code).toBe(2);
-        expect(r.stderr).toContain("unknown stack(s): prod-xx; stacks: dev, staging, prod-eu, prod-me, prod-us");
+        expect(r.stderr).toContain("unknown stack(s): prod-xx; stacks: dev, staging, prod-ap, prod-eu, prod-me, prod-us");
     });
 });

@@ -36,6 +36,19 @@ describe("stack config", () => {
         expect(cfg.gcp.regions.map((r) => r.region)).toEqual(["me-central1", "me-central2"]);
     });
 
+    it("prod-ap exists as data only: AWS ap-south-1 with its passive ap-south-2, GCP asia-south1 (seeds/001 §1's prod primary) with asia-south2 for DR", () => {
+        const cfg = parseStackConfig("prod-ap", readStackFile("prod-ap"), requires);
+        expect(cfg.residency).toBe("ap");
+        expect(cfg.aws.regions).toEqual([
+            { region: "ap-south-1", role: "active" },
+            { region: "ap-south-2", role: "passive" },
+        ]);
+        expect(cfg.gcp.regions).toEqual([
+            { region: "asia-south1", role: "active" },
+            { region: "asia-south2", role: "dr" },
+        ]);
+    });
+
     it("rejects an unknown environment, naming stack, key, value and what is allowed", () => {
         const e = issuesOf("staging", (raw) => (raw.environment = "production"));
         expect(e.message).toContain('stack "staging"');

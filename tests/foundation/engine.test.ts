@@ -7,8 +7,8 @@ import { planInChildren } from "../../plan/parallel";
 import { nonEmpty, planOf, readStackFile, runProgram } from "../harness";
 
 describe("offline engine", () => {
-    it("finds one stack per stack file, prod-me included", () => {
-        expect(listStacks()).toEqual(["dev", "staging", "prod-eu", "prod-me", "prod-us"]);
+    it("finds one stack per stack file, prod-me and prod-ap included", () => {
+        expect(listStacks()).toEqual(["dev", "staging", "prod-ap", "prod-eu", "prod-me", "prod-us"]);
     });
 
     it.each(listStacks())("%s: every custom resource names an explicit provider", async (stack) => {

@@ -390,7 +390,7 @@ describe("environment differences", () => {
     });
 
     it("every stack plans without a GCP policy violation", async () => {
-        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me"]) {
+        for (const stack of ["dev", "staging", "prod-us", "prod-eu", "prod-me", "prod-ap"]) {
             const { run, findings } = await planOf(stack);
             expect(run.error).toBeNull();
             const gcpViolations = findings.filter((f) => f.ruleId.startsWith("gcp-") && f.severity === "mandatory");

@@ -113,7 +113,7 @@ describe("Cloud SQL rules", () => {
 });
 
 describe("gcp-subscription-dead-letter", () => {
-    it.each(["prod-us", "prod-eu", "prod-me"])("passes the planned subscriptions and dead-letter topics of %s", async (stack) => {
+    it.each(["prod-us", "prod-eu", "prod-me", "prod-ap"])("passes the planned subscriptions and dead-letter topics of %s", async (stack) => {
         const { run } = await planOf(stack);
         expect(run.error).toBeNull();
         expect(await check(gcpSubscriptionDeadLetter, [...nonEmpty(byType(run, "gcp:pubsub/subscription:Subscription"))])).toEqual([]);

@@ -9,7 +9,7 @@ import { Node, items, node } from "./tree";
  * inventory in every prod region, wired to what the platform actually provides.
  */
 
-const prodStacks = ["prod-us", "prod-eu", "prod-me"];
+const prodStacks = ["prod-us", "prod-eu", "prod-me", "prod-ap"];
 
 /** Manifests of one namespace, per cluster (one cluster per AWS region). */
 function byCluster(planned: PlannedStack, namespace: string): Map<string, Manifest[]> {
