@@ -4,6 +4,8 @@ import { K8sServiceCard } from "../../data/catalog/types";
 import { FlagdDocument, flagDefinitions, flagdDocument } from "../../data/flags";
 import { listStacks, RegisteredResource, StackRun } from "../../plan/engine";
 import { validateFlagdArgs } from "../../components/k8s/flagd";
+import { poolWorkloads } from "../../capacity/aws";
+import { awsProfiles } from "../../data/profiles/aws";
 import { byType, nonEmpty, planOf, readStackFile, runProgram } from "../harness";
 
 /**
@@ -87,6 +89,12 @@ describe("flagd on every EKS cluster of every stack", () => {
         const ns = byType(run, "kubernetes:core/v1:Namespace").filter((r) => meta(r).name === "flags");
         expect(ns.map((r) => meta(r).labels?.["pod-security.kubernetes.io/enforce"])).toEqual(Array.from({ length: n }, () => "restricted"));
     });
+});
+
+it("capacity: the platform pool's fit counts flagd's pods at their requests (50m / 64Mi), ≥ 2 in prod", () => {
+    const flagdPods = poolWorkloads("platform", catalog, {}, awsProfiles.prod).filter((w) => w.name === "flagd");
+    expect(flagdPods).toEqual([{ name: "flagd", maxReplicas: 3, cpuMillis: 50, memoryMiB: 64 }]);
+    expect(poolWorkloads("core", catalog, {}, awsProfiles.prod).filter((w) => w.name === "flagd")).toEqual([]);
 });
 
 describe("the FEATURE_AI_SUGGEST default per environment and switch", () => {
