@@ -192,6 +192,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 clientNamespaces: args.cards.map((c) => c.namespace),
                 monitoringNamespace: namespaces.monitoring,
                 labels,
+                monitorLabels: monitorSelector,
+                after: [addons.prometheus],
             },
             { parent: this, provider: k8sProvider, dependsOn: [...eks.ready] },
         );

@@ -17,6 +17,10 @@ export interface FlagdArgs {
     /** Prometheus' namespace: admitted on the management (metrics) port. */
     readonly monitoringNamespace: string;
     readonly labels: Readonly<Record<string, string>>;
+    /** Labels the Prometheus Operator selects ServiceMonitors by. */
+    readonly monitorLabels: Readonly<Record<string, string>>;
+    /** The release installing the ServiceMonitor CRD (kube-prometheus-stack). */
+    readonly after: readonly pulumi.Resource[];
 }
 
 /** Validates the arguments; pure. */
@@ -142,10 +146,10 @@ export class Flagd extends pulumi.ComponentResource {
             },
             p,
         );
-        new k8s.core.v1.Service(
+        const service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: meta(flagd.serviceName),
+                metadata: { name: flagd.serviceName, namespace, labels },
                 spec: {
                     type: "ClusterIP",
                     selector,
@@ -156,6 +160,21 @@ export class Flagd extends pulumi.ComponentResource {
                 },
             },
             p,
+        );
+        // flagd's OpenTelemetry metrics (evaluations, errors) on the management port.
+        new k8s.apiextensions.CustomResource(
+            `${name}-service-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name: "flagd", namespace, labels: { ...labels, ...args.monitorLabels } },
+                spec: {
+                    selector: { matchLabels: selector },
+                    namespaceSelector: { matchNames: [flagd.namespace] },
+                    endpoints: [{ port: "http-management", path: "/metrics", interval: "30s", scrapeTimeout: "10s" }],
+                },
+            },
+            { ...p, dependsOn: [...args.after, service] },
         );
         if (args.replicas > 1) {
             new k8s.policy.v1.PodDisruptionBudget(

@@ -86,6 +86,11 @@ describe("flagd on every EKS cluster of every stack", () => {
             expect(spec.replicas).toBeGreaterThanOrEqual(run.stack === "dev" ? 1 : 2);
         }
         expect(inNs(run, "kubernetes:policy/v1:PodDisruptionBudget", "flags").length).toBe(run.stack === "dev" ? 0 : n);
+        // Prometheus (admitted on 8014) scrapes it through a ServiceMonitor the operator selects.
+        const monitors = inNs(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "flags");
+        expect(monitors.map((m) => [meta(m).labels?.release, (m.props.spec as { endpoints: { port: string }[] }).endpoints[0].port])).toEqual(
+            Array.from({ length: n }, () => ["kube-prometheus-stack", "http-management"]),
+        );
         const ns = byType(run, "kubernetes:core/v1:Namespace").filter((r) => meta(r).name === "flags");
         expect(ns.map((r) => meta(r).labels?.["pod-security.kubernetes.io/enforce"])).toEqual(Array.from({ length: n }, () => "restricted"));
     });
