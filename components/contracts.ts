@@ -56,6 +56,8 @@ export interface ClusterServices {
     readonly nodePoolLabel: string;
     /** The VPC CIDR: Aurora and ElastiCache are reached inside it on 5432 / 6379. */
     readonly vpcCidr: string;
+    /** The in-cluster flag service (components/k8s/flagd.ts), when the platform runs one: egress target and the services' FLAGD_HOST. */
+    readonly flags?: { readonly namespace: string; readonly host: string; readonly port: number };
 }
 
 /**

@@ -262,7 +262,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Image keys the platform itself needs besides the services' own. */
-export const platformImageKeys = ["pgbouncer"] as const;
+export const platformImageKeys = ["pgbouncer", "flagd"] as const;
 
 /** What the catalog asks of every stack's config. */
 export function catalogRequirements(cards: readonly TopologyCard[] = catalog): CatalogRequirements {

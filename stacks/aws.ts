@@ -111,6 +111,7 @@ export function deployAws(
                 adminRoleArn: `arn:aws:iam::${config.aws.accountId}:role/platform-admin`,
                 xapiIngestPath,
                 features: config.features,
+                flagdImage: config.images["flagd"],
             },
             { provider },
         );

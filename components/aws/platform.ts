@@ -19,6 +19,8 @@ import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { RedisCluster } from "./redis";
 import { ServiceCloudResources, SecretSources } from "./service-binding";
 import { FeatureSwitches } from "../../data/catalog/features";
+import { flagDefinitions, flagd, flagdDocument } from "../../data/flags";
+import { Flagd } from "../k8s/flagd";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -66,6 +68,8 @@ export interface AwsRegionalPlatformArgs {
     readonly xapiIngestPath: string;
     /** Switches of the features operations provide values for (data/catalog/features.ts). */
     readonly features: FeatureSwitches;
+    /** flagd's image pinned by digest (stack config `images.flagd`). */
+    readonly flagdImage: string;
 }
 
 /** Validates the composition's inputs; pure. */
@@ -176,6 +180,23 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
 
         // Cluster-scoped, so the platform (not a workload) owns them; workloads pick theirs by criticality.
         const priorities = new PriorityClasses(`${name}-priorities`, { environment: args.environment, owner: args.owner }, { parent: this, provider: k8sProvider });
+
+        // The in-cluster flag service: the cards' flags with this environment's defaults (data/flags.ts).
+        const flags = new Flagd(
+            `${name}-flagd`,
+            {
+                image: args.flagdImage,
+                flags: flagdDocument(flagDefinitions(args.cards, args.environment, args.features)),
+                replicas: flagd.replicas[args.environment],
+                nodePoolLabel,
+                clientNamespaces: args.cards.map((c) => c.namespace),
+                monitoringNamespace: namespaces.monitoring,
+                labels,
+                monitorLabels: monitorSelector,
+                after: [addons.prometheus],
+            },
+            { parent: this, provider: k8sProvider, dependsOn: [...eks.ready] },
+        );
 
         const natsUsers: NatsUser[] = args.cards
             .filter((c) => c.outbound.some((d) => d.kind === "nats"))
@@ -354,6 +375,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 otelNamespace: namespaces.platform,
                 nodePoolLabel,
                 vpcCidr: args.vpcCidr,
+                flags: { namespace: flagd.namespace, host: flags.host, port: flagd.evaluationPort },
             },
             bindings,
             crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release],

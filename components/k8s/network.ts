@@ -95,6 +95,11 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, 
         egress.push({ to: [inNamespace(cluster.natsNamespace)], ports: [tcp(natsClientPort)] });
     }
     egress.push({ to: [inNamespace(cluster.otelNamespace)], ports: otlpPorts.map(tcp) });
+    // --- feature flags (issue 15): the in-cluster flagd, evaluation port only ---
+    if (cluster.flags) {
+        egress.push({ to: [inNamespace(cluster.flags.namespace)], ports: [tcp(cluster.flags.port)] });
+    }
+    // --- end feature flags ---
     // Secrets Manager / STS (IRSA) / S3 / ECR endpoints and, for leader election, the EKS API.
     egress.push({ to: [vpc], ports: [tcp(vpcEndpointPort)] });
     const s3 = cluster.objectStorageCidrs;

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { FeatureSwitches, allFeaturesOff, featureState } from "../../data/catalog/features";
+import { flagdClientConfigFor } from "../../data/flags";
 import { Environment, K8sRole, K8sServiceCard, ReplicaRange } from "../../data/catalog/types";
 import { disruptionBudget } from "../../capacity/workloads";
 import { ResolvedReplicas } from "../../data/replicas";
@@ -177,7 +178,10 @@ export class ServiceWorkload extends pulumi.ComponentResource {
 
         // The switches of features operations provide values for override the card's flags (off until on).
         const features = featureState(card, args.features ?? allFeaturesOff);
-        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config };
+        // --- feature flags (issue 15): the FEATURE_* keys stay as start-up defaults; flagd serves the live values ---
+        const flagsConfig = cluster.flags ? flagdClientConfigFor(cluster.flags) : {};
+        // --- end feature flags ---
+        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig };
         // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
         const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...configData } }, child);

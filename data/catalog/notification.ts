@@ -65,7 +65,7 @@ export const notificationService: CloudRunServiceCard = {
             ingress: "load-balancer",
             sessionAffinity: true,
             dbPoolPerInstance: 1,
-            secrets: ["db-app-password", "redis-auth", "hmac-signing-key", "optout-signing-key", "webhook-verification"],
+            secrets: ["db-app-password", "redis-auth", "hmac-signing-key", "optout-signing-key", "webhook-verification", "feature-flags"],
             publishes: ["webhook-received"],
             consumes: [],
             vendorEgress: false,
@@ -82,7 +82,7 @@ export const notificationService: CloudRunServiceCard = {
             ingress: "internal",
             sessionAffinity: false,
             dbPoolPerInstance: 1,
-            secrets: ["db-app-password", "redis-auth"],
+            secrets: ["db-app-password", "redis-auth", "feature-flags"],
             publishes: ["dispatch-email", "dispatch-sms", "dispatch-whatsapp", "dispatch-push", "dispatch-inapp", "dispatch-voice"],
             consumes: ["requested"],
             vendorEgress: false,
@@ -204,6 +204,9 @@ export const notificationService: CloudRunServiceCard = {
         { purpose: "vendor-push", source: "vendor", vendor: "firebase" },
         { purpose: "vendor-voice", source: "vendor", vendor: "twilio-voice" },
         { purpose: "webhook-verification", source: "vendor", vendor: "webhook-signing" },
+        // Seed 001 §6 "LaunchDarkly with platform-managed keys": Cloud Run reaches the SaaS through Cloud NAT
+        // (the EKS services cannot, and use the in-cluster flagd: data/flags.ts). Read at run time, never mounted.
+        { purpose: "feature-flags", source: "vendor", vendor: "launchdarkly" },
     ],
     webhookVendors: [
         { vendor: "sendgrid", pathPrefix: "/api/v1/webhooks/sendgrid", capRps: 10_000 },

@@ -1,6 +1,7 @@
 import { Environment, NodePool } from "../catalog/types";
 import { awsRegionsByZone } from "../regions";
 import { gcpAddressBlocks } from "../naming/gcp";
+import { flagd } from "../flags";
 
 /**
  * AWS sizing per environment: typed data, no Pulumi imports. The components and the capacity model
@@ -69,7 +70,9 @@ export interface AwsProfile {
     readonly platformComponents: readonly PlatformComponent[];
 }
 
-const platformComponents = (prometheusReplicas: number, otelReplicas: number): PlatformComponent[] => [
+const platformComponents = (prometheusReplicas: number, otelReplicas: number, flagdReplicas: number): PlatformComponent[] => [
+    // The in-cluster flag service (data/flags.ts).
+    { name: "flagd", replicas: flagdReplicas, cpu: flagd.resources.cpuRequest, memory: flagd.resources.memoryRequest },
     { name: "kube-prometheus-stack/prometheus", replicas: prometheusReplicas, cpu: "500m", memory: "2Gi" },
     { name: "kube-prometheus-stack/operator", replicas: 1, cpu: "100m", memory: "128Mi" },
     { name: "kube-prometheus-stack/kube-state-metrics", replicas: 1, cpu: "100m", memory: "128Mi" },
@@ -103,7 +106,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         redis: { nodeType: "cache.t4g.small", shards: 1, replicasPerShard: 1, snapshotRetentionDays: 1, snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:00-sun:06:00" },
         nats: { replicas: 1, storageSize: "10Gi", cpuRequest: "250m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "1Gi" },
         waf: { perTenantLimit: 20000, perUserLimit: 2000 },
-        platformComponents: platformComponents(1, 1),
+        platformComponents: platformComponents(1, 1, flagd.replicas.dev),
     },
     staging: {
         environment: "staging",
@@ -124,7 +127,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         redis: { nodeType: "cache.r7g.large", shards: 3, replicasPerShard: 1, snapshotRetentionDays: 3, snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:00-sun:06:00" },
         nats: { replicas: 3, storageSize: "20Gi", cpuRequest: "500m", cpuLimit: "2", memoryRequest: "1Gi", memoryLimit: "2Gi" },
         waf: { perTenantLimit: 50000, perUserLimit: 5000 },
-        platformComponents: platformComponents(2, 2),
+        platformComponents: platformComponents(2, 2, flagd.replicas.staging),
     },
     prod: {
         environment: "prod",
@@ -144,7 +147,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         redis: { nodeType: "cache.r7g.large", shards: 3, replicasPerShard: 2, snapshotRetentionDays: 7, snapshotWindow: "02:00-03:00", maintenanceWindow: "sun:05:00-sun:06:00" },
         nats: { replicas: 3, storageSize: "50Gi", cpuRequest: "1", cpuLimit: "2", memoryRequest: "2Gi", memoryLimit: "4Gi" },
         waf: { perTenantLimit: 100000, perUserLimit: 5000 },
-        platformComponents: platformComponents(2, 3),
+        platformComponents: platformComponents(2, 3, flagd.replicas.prod),
     },
 };
 

@@ -5,6 +5,7 @@ import { ResourceIndex, clusterOf, clusterRegion, k8sNameOf, namespaceOf, region
 import { arr, obj, providerProp } from "../rules/util";
 import { awsSecretIdMatches } from "../rules/startup";
 import { zoneOfRegion as residencyZoneOfRegion } from "../../data/regions";
+import { flagd as flagdService } from "../../data/flags";
 
 /**
  * The service graph (issue 9 item 3): every dependency a topology card declares, per region the
@@ -225,8 +226,8 @@ export class GraphModel {
     }
 }
 
-/** A card dependency, or the telemetry edge every service has. */
-export type EdgeDependency = Dependency | { readonly kind: "otlp" };
+/** A card dependency, or an edge every service has: telemetry, and feature flags from the in-cluster flagd. */
+export type EdgeDependency = Dependency | { readonly kind: "otlp" } | { readonly kind: "flagd" };
 
 export type EksResolver = (m: GraphModel, c: EksCaller, dep: EdgeDependency) => Found;
 
@@ -439,6 +440,43 @@ const crossCloud: EksResolver = (m, c, dep) => {
     return { path: problems.length === 0 ? path : [], problems };
 };
 
+/**
+ * Feature flags (seeds/000 §7, issue 15): the ConfigMap names flagd (OPENFEATURE_PROVIDER=flagd,
+ * FLAGD_HOST = an in-cluster Service publishing FLAGD_PORT), the caller's egress admits that
+ * namespace on the port, and a NetworkPolicy there admits the caller's namespace on it.
+ */
+const featureFlags: EksResolver = (m, c) => {
+    const problems: string[] = [];
+    if (c.config.OPENFEATURE_PROVIDER !== "flagd") {
+        problems.push(`the ConfigMap of ${c.card.namespace} does not select the flagd provider (OPENFEATURE_PROVIDER=flagd)`);
+    }
+    const host = c.config.FLAGD_HOST;
+    const dns = host ? clusterDns(host) : undefined;
+    const port = Number(c.config.FLAGD_PORT ?? flagdService.evaluationPort);
+    if (!host || !dns) {
+        return { path: [], problems: [...problems, `the ConfigMap of ${c.card.namespace} holds no in-cluster FLAGD_HOST`] };
+    }
+    const [svc, ns] = dns;
+    const service = m.inCluster("kubernetes:core/v1:Service", c.cluster, ns).find((s) => k8sNameOf(s) === svc);
+    if (!service) {
+        problems.push(`FLAGD_HOST ${host} resolves to no Service the program creates in ${ns}`);
+    } else if (!arr(obj(service.props.spec).ports).some((p) => obj(p).port === port)) {
+        problems.push(`Service ${ns}/${svc} does not publish FLAGD_PORT ${port}`);
+    }
+    const np = admitHop(egressAdmits(c.egress, port, toNamespace(ns)), `namespace ${ns}`, port, problems);
+    const ingress = m
+        .inCluster("kubernetes:networking.k8s.io/v1:NetworkPolicy", c.cluster, ns)
+        .find((p) =>
+            arr(obj(p.props.spec).ingress)
+                .map(obj)
+                .some((i) => arr(i.from).map(obj).some(toNamespace(c.card.namespace)) && arr(i.ports).map(obj).some((q) => q.port === port)),
+        );
+    if (!ingress) {
+        problems.push(`no NetworkPolicy in ${ns} admits ingress from ${c.card.namespace} on tcp:${port}`);
+    }
+    return { path: [`FLAGD_HOST=${host}`, np ?? "?", `netpol ${ingress ? k8sNameOf(ingress) : "?"} (ingress tcp:${port})`, `Service ${ns}/${svc}:${port} (flagd)`], problems };
+};
+
 /** Resolvers by dependency kind: a new kind is one entry here (and its protocol below). */
 export const eksResolvers: Readonly<Record<EksEdgeKind, EksResolver>> = {
     postgres,
@@ -448,15 +486,17 @@ export const eksResolvers: Readonly<Record<EksEdgeKind, EksResolver>> = {
     "object-storage": objectStorage,
     service: peer,
     "cross-cloud": crossCloud,
+    flagd: featureFlags,
 };
 
-export type EksEdgeKind = Dependency["kind"] | "otlp";
+export type EksEdgeKind = Dependency["kind"] | "otlp" | "flagd";
 
 export const eksProtocols: Readonly<Record<EksEdgeKind, (d: EdgeDependency) => string>> = {
     postgres: () => "postgres/TLS tcp:5432",
     redis: () => "redis/TLS tcp:6379",
     nats: () => "nats tcp:4222",
     otlp: () => "otlp/grpc tcp:4317",
+    flagd: () => `grpc tcp:${flagdService.evaluationPort}`,
     "object-storage": () => "https tcp:443",
     service: (d) => `http tcp:${d.kind === "service" ? d.port : 0}`,
     "cross-cloud": (d) => `${d.kind === "cross-cloud" ? d.protocol : "http"} tcp:${d.kind === "cross-cloud" || d.kind === "service" ? d.port : 0}`,
@@ -479,7 +519,12 @@ function eksEdges(m: GraphModel, cards: readonly TopologyCard[]): GraphEdge[] {
     const k8sCards = cards.filter((c): c is K8sServiceCard => c.platform === "eks");
     const edges: GraphEdge[] = [];
     for (const caller of m.eksCallers(k8sCards)) {
-        const deps: EdgeDependency[] = [...caller.card.outbound, ...(caller.card.secrets.includes("OTEL_EXPORTER_OTLP_ENDPOINT") ? [{ kind: "otlp" as const }] : [])];
+        const deps: EdgeDependency[] = [
+            ...caller.card.outbound,
+            ...(caller.card.secrets.includes("OTEL_EXPORTER_OTLP_ENDPOINT") ? [{ kind: "otlp" as const }] : []),
+            // Every EKS service evaluates its feature flags at the in-cluster flagd.
+            { kind: "flagd" as const },
+        ];
         for (const d of deps) {
             // A "service" peer that is a Cloud Run service of the catalog lives on the other cloud.
             const kind: EksEdgeKind = d.kind === "service" && cloudRunNames.has(d.name) ? "cross-cloud" : d.kind;

@@ -424,6 +424,7 @@ describe("dev: a small, unprotected platform", () => {
             "learning-platform:aws:ServiceCloudResources",
             "learning-platform:aws:ServiceCloudResources",
             "learning-platform:k8s:ClusterAddons",
+            "learning-platform:k8s:Flagd",
             "learning-platform:k8s:NatsJetStream",
             "learning-platform:k8s:PriorityClasses",
         ]);

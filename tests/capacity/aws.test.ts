@@ -107,6 +107,7 @@ describe("node group sizing", () => {
     it("counts NATS and the platform components on the platform pool only, each role on its documented pool", () => {
         expect(poolWorkloads("platform", catalog, replicas, prod).map((w) => w.name)).toEqual([
             "nats",
+            "flagd",
             "kube-prometheus-stack/prometheus",
             "kube-prometheus-stack/operator",
             "kube-prometheus-stack/kube-state-metrics",

@@ -105,6 +105,52 @@ describe("peers", () => {
     });
 });
 
+describe("EKS → flagd (feature flags in the cluster, issue 15)", () => {
+    const flagsNs = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "flags" } } };
+    const flagdConfig = { FLAGD_HOST: "flagd.flags.svc.cluster.local", FLAGD_PORT: "8013", OPENFEATURE_PROVIDER: "flagd" };
+    /** The caller world plus flagd's Service and its ingress policy admitting `admitted` on `port`. */
+    const world = (egressPorts: number[], config: Record<string, string>, admitted = ns, port = 8013): RegisteredResource[] => [
+        ...eksWorld(egressPorts, [flagsNs], config),
+        k8s("kubernetes:core/v1:Service", "flagd-svc", { metadata: { name: "flagd", namespace: "flags" }, spec: { ports: [{ name: "grpc-evaluation", port: 8013 }] } }),
+        k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "flagd-ingress", {
+            metadata: { name: "flagd-allow-evaluation", namespace: "flags" },
+            spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": admitted } } }], ports: [{ protocol: "TCP", port }] }] },
+        }),
+    ];
+    const flags = (resources: RegisteredResource[]) => edge(graph(resources), "flagd");
+
+    it("finds FLAGD_HOST → egress on 8013 to namespace flags → flagd's ingress policy → the flagd Service", () => {
+        const e = flags(world([8013], flagdConfig));
+        expect(e.problems).toEqual([]);
+        expect(e.protocol).toBe("grpc tcp:8013");
+        expect(e.path).toEqual([
+            "FLAGD_HOST=flagd.flags.svc.cluster.local",
+            "netpol assignment-allow-egress (egress tcp:8013)",
+            "netpol flagd-allow-evaluation (ingress tcp:8013)",
+            "Service flags/flagd:8013 (flagd)",
+        ]);
+    });
+
+    it("fails when the caller's egress does not admit 8013", () => {
+        expect(flags(world([8080], flagdConfig)).problems).toEqual(["no NetworkPolicy egress in the caller's namespace admits tcp:8013 to namespace flags"]);
+    });
+
+    it("fails when the flags namespace admits another namespace, or the caller on another port", () => {
+        expect(flags(world([8013], flagdConfig, "progress")).problems).toEqual(["no NetworkPolicy in flags admits ingress from assignment on tcp:8013"]);
+        expect(flags(world([8013], flagdConfig, ns, 8014)).problems).toEqual(["no NetworkPolicy in flags admits ingress from assignment on tcp:8013"]);
+    });
+
+    it("fails when the ConfigMap does not point at flagd, or points at a Service the program does not create", () => {
+        expect(flags(world([8013], {})).problems).toEqual([
+            "the ConfigMap of assignment does not select the flagd provider (OPENFEATURE_PROVIDER=flagd)",
+            "the ConfigMap of assignment holds no in-cluster FLAGD_HOST",
+        ]);
+        expect(flags(world([8013], { ...flagdConfig, FLAGD_HOST: "flags.flags.svc.cluster.local" })).problems).toEqual([
+            "FLAGD_HOST flags.flags.svc.cluster.local resolves to no Service the program creates in flags",
+        ]);
+    });
+});
+
 describe("assignment → notification across the clouds (contract of the cross-cloud path)", () => {
     const host = "notification.internal.us.melmastoon.com";
     const dep: Dependency = { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 8080, protocol: "http", configKey: "NOTIFICATION_SERVICE_URL" };
@@ -248,11 +294,11 @@ describe("every stack's graph", () => {
         }
     });
 
-    it("prod-us: assignment-service's edges are exactly its card's dependencies (plus telemetry) in each AWS region", async () => {
+    it("prod-us: assignment-service's edges are exactly its card's dependencies (plus telemetry and feature flags) in each AWS region", async () => {
         const { run, graph } = await planOf("prod-us");
         expect(run.error).toBeNull();
-        const expected = ["postgres", "redis", "nats", "service:ai-gateway-service", "cross-cloud:notification-service", "service:tenant-service", "service:catalog-service", "otlp"];
-        expect(assignmentService.outbound.length + 1).toBe(expected.length);
+        const expected = ["postgres", "redis", "nats", "service:ai-gateway-service", "cross-cloud:notification-service", "service:tenant-service", "service:catalog-service", "otlp", "flagd"];
+        expect(assignmentService.outbound.length + 2).toBe(expected.length);
         for (const r of ["us-east-1", "us-west-2"]) {
             expect(graph.filter((e) => e.from === `assignment-service@${r}`).map((e) => e.to)).toEqual(expected);
         }

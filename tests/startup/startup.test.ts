@@ -192,8 +192,10 @@ describe("the real plans", () => {
         expect(readers("twilio")).toEqual(["serviceAccount:notif-worker-sms", "serviceAccount:notif-channel-prober"]);
         expect(readers("twilio-voice")).toEqual(["serviceAccount:notif-worker-voice"]);
         expect(grants.every((g) => g.props.role === "roles/secretmanager.secretAccessor")).toBe(true);
-        // The six vendor containers (seed 001 §4.5 purposes) await operations, each reported once.
-        expect(findings.filter((f) => f.ruleId === "startup/awaiting-operations" && f.message.includes("--vendor--")).length).toBe(6);
+        // The seven vendor containers (seed 001 §4.5 purposes, with §6's LaunchDarkly key) await operations, each reported once.
+        expect(findings.filter((f) => f.ruleId === "startup/awaiting-operations" && f.message.includes("--vendor--")).length).toBe(7);
+        // LaunchDarkly's platform key (seed 001 §6): read at run time by the roles evaluating flags, never mounted.
+        expect(readers("launchdarkly")).toEqual(["serviceAccount:notif-api", "serviceAccount:notif-router"]);
     });
 
     it("dev: the rule catches the original fault: the awaiting Secret read without `optional` waits forever", async () => {
