@@ -4,6 +4,7 @@ import { K8sServiceCard } from "../../data/catalog/types";
 import { ClusterServices, CrossCloudEndpoint } from "../contracts";
 import { httpPort, metricsPort } from "./pod";
 import { roleSelector, serviceSelector, shortName } from "../../data/naming/k8s";
+import { hbonePort, istioNamespace, probeSourceCidr } from "../../data/mesh";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -84,6 +85,21 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, 
         }
     }
 
+    // Ambient underneath: ztunnel delivers every admitted connection as HBONE (mTLS on 15008) from
+    // the caller's pod, so the namespaces admitted above (and ztunnel's own) may reach 15008; the
+    // mesh's AuthorizationPolicy then narrows them to the exact identities.
+    const hboneFrom: Peer[] = [inNamespace(cluster.monitoringNamespace), inNamespace(istioNamespace)];
+    if (card.roles.some((r) => r.exposure?.reach === "edge")) {
+        hboneFrom.push(inNamespace(cluster.gatewayNamespace));
+    }
+    hboneFrom.push(...[...new Set(card.inbound.map((p) => p.namespace))].sort().map(inNamespace));
+    policies.push({ suffix: "allow-mesh-hbone", spec: { podSelector: all, policyTypes: ["Ingress"], ingress: [{ from: hboneFrom, ports: [tcp(hbonePort)] }] } });
+    // Ambient rewrites kubelet probes to come from a fixed link-local address (istio-cni).
+    policies.push({
+        suffix: "allow-kubelet-probes",
+        spec: { podSelector: all, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: probeSourceCidr } }], ports: [tcp(httpPort)] }] },
+    });
+
     const egress: NetworkPolicySpec["egress"] = [];
     const kinds = new Set(card.outbound.map((d) => d.kind));
     const vpc = { ipBlock: { cidr: cluster.vpcCidr } };
@@ -111,6 +127,11 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, 
         if (remote) {
             egress.push({ to: remote.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(remote.port)] });
         }
+    }
+    // The mesh carries calls to peer services as HBONE on the peer pod's 15008.
+    const peerNamespaces = [...new Set(card.outbound.flatMap((d) => (d.kind === "service" ? [d.namespace] : [])))].sort();
+    if (peerNamespaces.length > 0) {
+        egress.push({ to: peerNamespaces.map(inNamespace), ports: [tcp(hbonePort)] });
     }
     policies.push({ suffix: "allow-egress", spec: { podSelector: all, policyTypes: ["Egress"], egress } });
     return policies;

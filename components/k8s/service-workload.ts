@@ -19,7 +19,8 @@ import {
     workloadName,
 } from "../../data/naming/k8s";
 import { networkPolicies, networkPolicyName } from "./network";
-import { metricsPort, podSpec } from "./pod";
+import { httpPort, metricsPort, podSpec } from "./pod";
+import { ambientLabel, meshRules } from "../../data/mesh";
 import { isAutoscaled, scaledObjectSpec } from "./scaling";
 import { validateServiceWorkload } from "./validation";
 
@@ -147,6 +148,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         // Every pod here meets the restricted Pod Security Standard; admission rejects one that does not.
                         "pod-security.kubernetes.io/enforce": "restricted",
                         "pod-security.kubernetes.io/enforce-version": "latest",
+                        // Every pod in Istio ambient: ztunnel carries its traffic as mTLS, no sidecar.
+                        ...ambientLabel,
                     },
                     // The card's operational identity, for whoever finds the namespace first (labels cannot hold "/").
                     annotations: {
@@ -286,6 +289,30 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         for (const p of networkPolicies(card, cluster, args.crossCloud)) {
             new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.suffix}`, { metadata: meta(networkPolicyName(card, p)), spec: p.spec }, child);
         }
+
+        // Mesh (seeds/000 §6, 002 §7, 003 §9): plaintext refused, and only the card's callers, the
+        // edge gateway and Prometheus admitted by SPIFFE identity; the NetworkPolicies stay underneath.
+        new k8s.apiextensions.CustomResource(
+            `${name}-peer-authentication`,
+            { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: meta("default"), spec: { mtls: { mode: "STRICT" } } },
+            crd,
+        );
+        new k8s.apiextensions.CustomResource(
+            `${name}-authorization-policy`,
+            {
+                apiVersion: "security.istio.io/v1",
+                kind: "AuthorizationPolicy",
+                metadata: meta(`${short}-allowed-callers`),
+                spec: {
+                    action: "ALLOW",
+                    rules: meshRules(card, httpPort).map((r) => ({
+                        from: [{ source: { principals: [...r.principals] } }],
+                        to: [{ operation: { ports: r.ports.map(String) } }],
+                    })),
+                },
+            },
+            crd,
+        );
 
         this.namespace = namespace;
         this.serviceAccountName = sa.metadata.name;

@@ -92,7 +92,13 @@ export const progressService: K8sServiceCard = {
             schedule: "17 * * * *",
         },
     ],
-    inbound: [],
+    // seeds/003 §9: progress-api serves "xAPI + internal REST"; its mesh peers are the services it
+    // works with there. Certification and enrollment (other teams' services, account named after the
+    // service) read completions and attempts back through the internal API.
+    inbound: [
+        { name: "certification-service", namespace: "certification", port: 8080, serviceAccount: "certification-service" },
+        { name: "enrollment-service", namespace: "enrollment", port: 8080, serviceAccount: "enrollment-service" },
+    ],
     outbound: [
         { kind: "postgres" },
         { kind: "redis" },

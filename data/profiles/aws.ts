@@ -82,6 +82,8 @@ const platformComponents = (prometheusReplicas: number, otelReplicas: number): P
     { name: "coredns", replicas: 2, cpu: "100m", memory: "70Mi" },
     { name: "metrics-server", replicas: 2, cpu: "100m", memory: "200Mi" },
     { name: "ebs-csi-controller", replicas: 2, cpu: "50m", memory: "128Mi" },
+    // Istio ambient's control plane (the chart's pilot requests); ztunnel and istio-cni are per-node DaemonSets.
+    { name: "istiod", replicas: Math.min(otelReplicas, 2), cpu: "500m", memory: "2Gi" },
 ];
 
 export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
