@@ -120,18 +120,14 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, 
     }
     for (const d of card.outbound) {
         if (d.kind === "service") {
-            egress.push({ to: [inNamespace(d.namespace)], ports: [tcp(d.port)] });
+            // Once both ends are in the mesh, ztunnel carries the call as HBONE on the peer pod's 15008.
+            egress.push({ to: [inNamespace(d.namespace)], ports: [tcp(d.port), tcp(hbonePort)] });
         }
         // The other cloud over the HA VPN: only the ranges its private name resolves into, only its port.
         const remote = d.kind === "cross-cloud" ? crossCloud[d.service] : undefined;
         if (remote) {
             egress.push({ to: remote.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(remote.port)] });
         }
-    }
-    // The mesh carries calls to peer services as HBONE on the peer pod's 15008.
-    const peerNamespaces = [...new Set(card.outbound.flatMap((d) => (d.kind === "service" ? [d.namespace] : [])))].sort();
-    if (peerNamespaces.length > 0) {
-        egress.push({ to: peerNamespaces.map(inNamespace), ports: [tcp(hbonePort)] });
     }
     policies.push({ suffix: "allow-egress", spec: { podSelector: all, policyTypes: ["Egress"], egress } });
     return policies;

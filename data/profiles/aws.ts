@@ -67,7 +67,15 @@ export interface AwsProfile {
     };
     /** Platform components scheduled on the platform pool, beyond NATS (which is counted from `nats`). */
     readonly platformComponents: readonly PlatformComponent[];
+    /** DaemonSets the platform adds to every node of every pool (one pod per node; `replicas` unused, 1). */
+    readonly nodeDaemons: readonly PlatformComponent[];
 }
+
+/** Istio ambient's per-node data plane: the chart's requests (ztunnel 1.28 and istio-cni 1.28). */
+const nodeDaemons: PlatformComponent[] = [
+    { name: "istio/ztunnel", replicas: 1, cpu: "200m", memory: "512Mi" },
+    { name: "istio/cni", replicas: 1, cpu: "100m", memory: "100Mi" },
+];
 
 const platformComponents = (prometheusReplicas: number, otelReplicas: number): PlatformComponent[] => [
     { name: "kube-prometheus-stack/prometheus", replicas: prometheusReplicas, cpu: "500m", memory: "2Gi" },
@@ -106,6 +114,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         nats: { replicas: 1, storageSize: "10Gi", cpuRequest: "250m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "1Gi" },
         waf: { perTenantLimit: 20000, perUserLimit: 2000 },
         platformComponents: platformComponents(1, 1),
+        nodeDaemons,
     },
     staging: {
         environment: "staging",
@@ -127,6 +136,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         nats: { replicas: 3, storageSize: "20Gi", cpuRequest: "500m", cpuLimit: "2", memoryRequest: "1Gi", memoryLimit: "2Gi" },
         waf: { perTenantLimit: 50000, perUserLimit: 5000 },
         platformComponents: platformComponents(2, 2),
+        nodeDaemons,
     },
     prod: {
         environment: "prod",
@@ -147,6 +157,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         nats: { replicas: 3, storageSize: "50Gi", cpuRequest: "1", cpuLimit: "2", memoryRequest: "2Gi", memoryLimit: "4Gi" },
         waf: { perTenantLimit: 100000, perUserLimit: 5000 },
         platformComponents: platformComponents(2, 3),
+        nodeDaemons,
     },
 };
 
