@@ -235,6 +235,31 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             }
         }
 
+        // Mesh (seeds/000 §6, 002 §7, 003 §9): plaintext refused, and only the card's callers, the
+        // edge gateway and Prometheus admitted by SPIFFE identity; the NetworkPolicies stay underneath.
+        // The pods start once both exist: no pod serves before plaintext is refused.
+        const peerAuthentication = new k8s.apiextensions.CustomResource(
+            `${name}-peer-authentication`,
+            { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: meta("default"), spec: { mtls: { mode: "STRICT" } } },
+            crd,
+        );
+        const authorizationPolicy = new k8s.apiextensions.CustomResource(
+            `${name}-authorization-policy`,
+            {
+                apiVersion: "security.istio.io/v1",
+                kind: "AuthorizationPolicy",
+                metadata: meta(`${short}-allowed-callers`),
+                spec: {
+                    action: "ALLOW",
+                    rules: meshRules(card, httpPort).map((r) => ({
+                        from: [{ source: { principals: [...r.principals] } }],
+                        to: [{ operation: { ports: r.ports.map(String) } }],
+                    })),
+                },
+            },
+            crd,
+        );
+
         const workloads: Record<string, string> = {};
         const endpoints: Record<string, string> = {};
         for (const role of card.roles) {
@@ -246,7 +271,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 crd,
                 namespace,
                 configChecksum,
-                dependsOn: [configMap, ...secretsReady],
+                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy],
                 saName: sa.metadata.name,
                 optionalSecrets: features.optionalSecrets,
             });
@@ -289,30 +314,6 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         for (const p of networkPolicies(card, cluster, args.crossCloud)) {
             new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.suffix}`, { metadata: meta(networkPolicyName(card, p)), spec: p.spec }, child);
         }
-
-        // Mesh (seeds/000 §6, 002 §7, 003 §9): plaintext refused, and only the card's callers, the
-        // edge gateway and Prometheus admitted by SPIFFE identity; the NetworkPolicies stay underneath.
-        new k8s.apiextensions.CustomResource(
-            `${name}-peer-authentication`,
-            { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: meta("default"), spec: { mtls: { mode: "STRICT" } } },
-            crd,
-        );
-        new k8s.apiextensions.CustomResource(
-            `${name}-authorization-policy`,
-            {
-                apiVersion: "security.istio.io/v1",
-                kind: "AuthorizationPolicy",
-                metadata: meta(`${short}-allowed-callers`),
-                spec: {
-                    action: "ALLOW",
-                    rules: meshRules(card, httpPort).map((r) => ({
-                        from: [{ source: { principals: [...r.principals] } }],
-                        to: [{ operation: { ports: r.ports.map(String) } }],
-                    })),
-                },
-            },
-            crd,
-        );
 
         this.namespace = namespace;
         this.serviceAccountName = sa.metadata.name;

@@ -119,6 +119,9 @@ describe.each(listStacks())("%s: every service namespace in the mesh", (stack) =
             expect([...principals].sort()).toEqual([gateway, prometheus, ...callers].sort());
             const hbone = here.find((m) => String(m.kind) === "NetworkPolicy" && String(m.metadata.name).endsWith("-allow-mesh-hbone"));
             expect(items(hbone?.spec.ingress)[0].ports).toEqual([{ protocol: "TCP", port: 15008 }]);
+            // HBONE from exactly the namespaces admitted above it: Prometheus's, ztunnel's, the gateway's (every card has an edge role) and the callers'.
+            const hboneFrom = items(items(hbone?.spec.ingress)[0].from).map((f) => String(f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]));
+            expect(hboneFrom).toEqual(["monitoring", "istio-system", "gateway", ...[...new Set(callers.map((p) => p.split("/")[2]))].sort()]);
             const probes = here.find((m) => String(m.kind) === "NetworkPolicy" && String(m.metadata.name).endsWith("-allow-kubelet-probes"));
             expect(items(items(probes?.spec.ingress)[0].from)[0].ipBlock.cidr).toBe("169.254.7.127/32");
         }
