@@ -39,6 +39,8 @@ export class ServiceMesh extends pulumi.ComponentResource {
             charts.istiod,
             ns.metadata.name,
             {
+                // STRICT is declared per service namespace (policy k8s-mesh-mtls), not mesh-wide: the gateway's
+                // namespace must still take the ALB's plaintext.
                 profile: "ambient",
                 pilot: {
                     replicaCount: args.istiodReplicas,
@@ -46,8 +48,6 @@ export class ServiceMesh extends pulumi.ComponentResource {
                     nodeSelector: onPlatform,
                     resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
                 },
-                // No mesh-wide PERMISSIVE fallback: each service namespace declares STRICT itself (policy k8s-mesh-mtls).
-                meshConfig: { accessLogFile: "/dev/stdout" },
             },
             { ...k, dependsOn: [this.crds] },
         );

@@ -92,9 +92,9 @@ export const progressService: K8sServiceCard = {
             schedule: "17 * * * *",
         },
     ],
-    // seeds/003 §9: progress-api serves "xAPI + internal REST"; its mesh peers are the services it
-    // works with there. Certification and enrollment (other teams' services, account named after the
-    // service) read completions and attempts back through the internal API.
+    // seeds/003 §1: progress-api serves "xAPI + internal REST"; the document names no caller. Ours: its
+    // §9 mesh peers that need completions and attempts back, certification and enrollment (other teams'
+    // services: their namespace, a service account named after the service).
     inbound: [
         { name: "certification-service", namespace: "certification", port: 8080, serviceAccount: "certification-service" },
         { name: "enrollment-service", namespace: "enrollment", port: 8080, serviceAccount: "enrollment-service" },
