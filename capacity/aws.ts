@@ -6,7 +6,7 @@ import type { ResolvedReplicas } from "../data/replicas";
 import { DbClient, connectionBudget, connectionBudgetFinding } from "./db-budget";
 import { Finding, finding } from "../data/findings";
 import { allocatable, instanceShapes, InstanceShape } from "./instances";
-import { PoolWorkload, nodesNeeded, poolFit, poolFitFinding } from "./node-pools";
+import { NodeOverhead, PoolWorkload, nodesNeeded, poolFit, poolFitFinding } from "./node-pools";
 import { cpuMillis, memoryMiB } from "./quantities";
 
 /**
@@ -56,6 +56,14 @@ export function poolWorkloads(
     return out;
 }
 
+/** What the profile's DaemonSets (ztunnel, istio-cni) request on every node of every pool. */
+export function nodeOverhead(profile: AwsProfile): NodeOverhead {
+    return {
+        cpuMillis: profile.nodeDaemons.reduce((s, d) => s + cpuMillis(d.cpu), 0),
+        memoryMiB: profile.nodeDaemons.reduce((s, d) => s + memoryMiB(d.memory), 0),
+    };
+}
+
 export interface NodeGroupSize {
     readonly instanceType: string;
     readonly minSize: number;
@@ -71,8 +79,9 @@ export interface NodeGroupSize {
 export function nodeGroupSize(pool: NodePool, cards: readonly TopologyCard[], replicas: ResolvedReplicas, profile: AwsProfile): NodeGroupSize {
     const p = profile.nodePools[pool];
     const shape = instanceShape(p.instanceType);
-    const maxSize = Math.max(p.minNodes, nodesNeeded(shape, poolWorkloads(pool, cards, replicas, profile, "max"), p.headroom));
-    const atMin = nodesNeeded(shape, poolWorkloads(pool, cards, replicas, profile, "min"), 0);
+    const overhead = nodeOverhead(profile);
+    const maxSize = Math.max(p.minNodes, nodesNeeded(shape, poolWorkloads(pool, cards, replicas, profile, "max"), p.headroom, overhead));
+    const atMin = nodesNeeded(shape, poolWorkloads(pool, cards, replicas, profile, "min"), 0, overhead);
     const minSize = Math.min(maxSize, Math.max(p.minNodes, atMin));
     return { instanceType: p.instanceType, minSize, desiredSize: minSize, maxSize };
 }
@@ -218,6 +227,7 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
                         shape: instanceShape(size.instanceType),
                         maxNodes: size.maxSize,
                         workloads: poolWorkloads(pool, cards, ctx.replicas, profile),
+                        perNode: nodeOverhead(profile),
                     }),
                 ),
             );

@@ -17,6 +17,22 @@ export interface PoolFitInput {
     readonly shape: InstanceShape;
     readonly maxNodes: number;
     readonly workloads: readonly PoolWorkload[];
+    /** Requests every node carries before any workload (DaemonSets such as ztunnel). */
+    readonly perNode?: NodeOverhead;
+}
+
+/** Per-node requests of the DaemonSets, taken off each node's allocatable. */
+export interface NodeOverhead {
+    readonly cpuMillis: number;
+    readonly memoryMiB: number;
+}
+
+const noOverhead: NodeOverhead = { cpuMillis: 0, memoryMiB: 0 };
+
+/** A node's allocatable once the DaemonSets have their share. */
+function usable(shape: InstanceShape, perNode: NodeOverhead): { cpuMillis: number; memoryMiB: number } {
+    const a = allocatable(shape);
+    return { cpuMillis: Math.max(0, a.cpuMillis - perNode.cpuMillis), memoryMiB: Math.max(0, a.memoryMiB - perNode.memoryMiB) };
 }
 
 export interface PoolFitResult {
@@ -33,7 +49,7 @@ export interface PoolFitResult {
 
 /** Does the pool at its maximum size hold every workload at its maximum replicas? */
 export function poolFit(input: PoolFitInput): PoolFitResult {
-    const perNode = allocatable(input.shape);
+    const perNode = usable(input.shape, input.perNode ?? noOverhead);
     const requiredCpuMillis = input.workloads.reduce((s, w) => s + w.maxReplicas * w.cpuMillis, 0);
     const requiredMemoryMiB = input.workloads.reduce((s, w) => s + w.maxReplicas * w.memoryMiB, 0);
     const capacityCpuMillis = perNode.cpuMillis * input.maxNodes;
@@ -53,8 +69,8 @@ export function poolFit(input: PoolFitInput): PoolFitResult {
 }
 
 /** Nodes needed so the pool holds its workloads at max replicas with `headroom` (0.2 = 20 %) spare. */
-export function nodesNeeded(shape: InstanceShape, workloads: readonly PoolWorkload[], headroom: number): number {
-    const perNode = allocatable(shape);
+export function nodesNeeded(shape: InstanceShape, workloads: readonly PoolWorkload[], headroom: number, overhead: NodeOverhead = noOverhead): number {
+    const perNode = usable(shape, overhead);
     const cpu = workloads.reduce((s, w) => s + w.maxReplicas * w.cpuMillis, 0) / (1 - headroom);
     const mem = workloads.reduce((s, w) => s + w.maxReplicas * w.memoryMiB, 0) / (1 - headroom);
     return Math.max(1, Math.ceil(cpu / perNode.cpuMillis), Math.ceil(mem / perNode.memoryMiB));

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { charts, helmRelease, platformNamespace } from "./helm";
+import { ambientLabel } from "../../data/mesh";
 import { OidcIdentity, irsaRole } from "./irsa";
 
 export interface EdgeArgs {
@@ -314,7 +315,7 @@ export class Edge extends pulumi.ComponentResource {
             { ...k, dependsOn: [...args.after] },
         );
 
-        const ns = platformNamespace(`${name}-gateway-ns`, gatewayNamespace, { ...args.labels, "platform.melmastoon.com/edge": "true" }, k);
+        const ns = platformNamespace(`${name}-gateway-ns`, gatewayNamespace, { ...args.labels, "platform.melmastoon.com/edge": "true", ...ambientLabel }, k);
         const envoyGateway = helmRelease(
             `${name}-envoy-gateway`,
             "envoy-gateway",

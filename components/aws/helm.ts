@@ -17,6 +17,11 @@ export const charts = {
     externalSecrets: { chart: "external-secrets", version: "0.20.4", repo: "https://charts.external-secrets.io" },
     nats: { chart: "nats", version: "1.3.16", repo: "https://nats-io.github.io/k8s/helm/charts/" },
     envoyGateway: { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.5.4" },
+    // Istio 1.28 supports Kubernetes 1.29–1.34 (the clusters run 1.34); one version for all four charts.
+    istioBase: { chart: "base", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+    istiod: { chart: "istiod", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+    istioCni: { chart: "cni", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+    ztunnel: { chart: "ztunnel", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
     awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "1.14.1", repo: "https://aws.github.io/eks-charts" },
 } as const satisfies Record<string, ChartRef>;
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { charts, helmRelease, platformNamespace } from "./helm";
+import { ambientLabel } from "../../data/mesh";
 import { OidcIdentity, irsaRole } from "./irsa";
 
 export interface ClusterAddonsArgs {
@@ -59,7 +60,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         const after = { ...k, dependsOn: [...args.after] };
         const onPlatform = { [args.nodePoolLabel]: "platform" };
 
-        const monitoring = platformNamespace(`${name}-monitoring-ns`, namespaces.monitoring, args.labels, k);
+        const monitoring = platformNamespace(`${name}-monitoring-ns`, namespaces.monitoring, { ...args.labels, ...ambientLabel }, k);
         this.prometheus = helmRelease(
             `${name}-kube-prometheus-stack`,
             "kube-prometheus-stack",

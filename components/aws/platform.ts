@@ -16,6 +16,7 @@ import { KmsKeys } from "./kms";
 import { NatsJetStream, NatsUser, natsAccount } from "./nats";
 import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
+import { ServiceMesh } from "./mesh";
 import { RedisCluster } from "./redis";
 import { ServiceCloudResources, SecretSources } from "./service-binding";
 import { FeatureSwitches } from "../../data/catalog/features";
@@ -176,6 +177,18 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 after: eks.ready,
             },
             { parent: this, provider: k8sProvider, awsProvider: provider },
+        );
+
+        // Istio ambient: mTLS between every enrolled namespace (seeds/000 §6 "from peer services via mesh").
+        const mesh = new ServiceMesh(
+            `${name}-mesh`,
+            {
+                nodePoolLabel,
+                labels,
+                istiodReplicas: ap.platformComponents.find((c) => c.name === "istiod")?.replicas ?? 1,
+                after: eks.ready,
+            },
+            { parent: this, provider: k8sProvider },
         );
 
         // Cluster-scoped, so the platform (not a workload) owns them; workloads pick theirs by criticality.
@@ -378,7 +391,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 flags: { namespace: flagd.namespace, host: flags.host, port: flagd.evaluationPort },
             },
             bindings,
-            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release],
+            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release, ...mesh.releases],
         };
         this.registerOutputs({ clusterName: this.clusterName, clusterEndpoint: this.clusterEndpoint, albDnsName: this.albDnsName });
     }

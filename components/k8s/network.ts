@@ -4,6 +4,7 @@ import { K8sServiceCard } from "../../data/catalog/types";
 import { ClusterServices, CrossCloudEndpoint } from "../contracts";
 import { httpPort, metricsPort } from "./pod";
 import { roleSelector, serviceSelector, shortName } from "../../data/naming/k8s";
+import { hbonePort, istioNamespace, probeSourceCidr } from "../../data/mesh";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -84,6 +85,21 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, 
         }
     }
 
+    // Ambient underneath: ztunnel delivers every admitted connection as HBONE (mTLS on 15008) from
+    // the caller's pod, so the namespaces admitted above (and ztunnel's own) may reach 15008; the
+    // mesh's AuthorizationPolicy then narrows them to the exact identities.
+    const hboneFrom: Peer[] = [inNamespace(cluster.monitoringNamespace), inNamespace(istioNamespace)];
+    if (card.roles.some((r) => r.exposure?.reach === "edge")) {
+        hboneFrom.push(inNamespace(cluster.gatewayNamespace));
+    }
+    hboneFrom.push(...[...new Set(card.inbound.map((p) => p.namespace))].sort().map(inNamespace));
+    policies.push({ suffix: "allow-mesh-hbone", spec: { podSelector: all, policyTypes: ["Ingress"], ingress: [{ from: hboneFrom, ports: [tcp(hbonePort)] }] } });
+    // Ambient rewrites kubelet probes to come from a fixed link-local address (istio-cni).
+    policies.push({
+        suffix: "allow-kubelet-probes",
+        spec: { podSelector: all, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: probeSourceCidr } }], ports: [tcp(httpPort)] }] },
+    });
+
     const egress: NetworkPolicySpec["egress"] = [];
     const kinds = new Set(card.outbound.map((d) => d.kind));
     const vpc = { ipBlock: { cidr: cluster.vpcCidr } };
@@ -109,7 +125,8 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, 
     }
     for (const d of card.outbound) {
         if (d.kind === "service") {
-            egress.push({ to: [inNamespace(d.namespace)], ports: [tcp(d.port)] });
+            // Once both ends are in the mesh, ztunnel carries the call as HBONE on the peer pod's 15008.
+            egress.push({ to: [inNamespace(d.namespace)], ports: [tcp(d.port), tcp(hbonePort)] });
         }
         // The other cloud over the HA VPN: only the ranges its private name resolves into, only its port.
         const remote = d.kind === "cross-cloud" ? crossCloud[d.service] : undefined;

@@ -20,7 +20,8 @@ import {
     workloadName,
 } from "../../data/naming/k8s";
 import { networkPolicies, networkPolicyName } from "./network";
-import { metricsPort, podSpec } from "./pod";
+import { httpPort, metricsPort, podSpec } from "./pod";
+import { ambientLabel, meshRules } from "../../data/mesh";
 import { isAutoscaled, scaledObjectSpec } from "./scaling";
 import { validateServiceWorkload } from "./validation";
 
@@ -148,6 +149,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         // Every pod here meets the restricted Pod Security Standard; admission rejects one that does not.
                         "pod-security.kubernetes.io/enforce": "restricted",
                         "pod-security.kubernetes.io/enforce-version": "latest",
+                        // Every pod in Istio ambient: ztunnel carries its traffic as mTLS, no sidecar.
+                        ...ambientLabel,
                     },
                     // The card's operational identity, for whoever finds the namespace first (labels cannot hold "/").
                     annotations: {
@@ -236,6 +239,31 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             }
         }
 
+        // Mesh (seeds/000 §6, 002 §7, 003 §9): plaintext refused, and only the card's callers, the
+        // edge gateway and Prometheus admitted by SPIFFE identity; the NetworkPolicies stay underneath.
+        // The pods start once both exist: no pod serves before plaintext is refused.
+        const peerAuthentication = new k8s.apiextensions.CustomResource(
+            `${name}-peer-authentication`,
+            { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: meta("default"), spec: { mtls: { mode: "STRICT" } } },
+            crd,
+        );
+        const authorizationPolicy = new k8s.apiextensions.CustomResource(
+            `${name}-authorization-policy`,
+            {
+                apiVersion: "security.istio.io/v1",
+                kind: "AuthorizationPolicy",
+                metadata: meta(`${short}-allowed-callers`),
+                spec: {
+                    action: "ALLOW",
+                    rules: meshRules(card, httpPort).map((r) => ({
+                        from: [{ source: { principals: [...r.principals] } }],
+                        to: [{ operation: { ports: r.ports.map(String) } }],
+                    })),
+                },
+            },
+            crd,
+        );
+
         const workloads: Record<string, string> = {};
         const endpoints: Record<string, string> = {};
         for (const role of card.roles) {
@@ -247,7 +275,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 crd,
                 namespace,
                 configChecksum,
-                dependsOn: [configMap, ...secretsReady],
+                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy],
                 saName: sa.metadata.name,
                 optionalSecrets: features.optionalSecrets,
             });

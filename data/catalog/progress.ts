@@ -92,7 +92,13 @@ export const progressService: K8sServiceCard = {
             schedule: "17 * * * *",
         },
     ],
-    inbound: [],
+    // seeds/003 §1: progress-api serves "xAPI + internal REST"; the document names no caller. Ours: its
+    // §9 mesh peers that need completions and attempts back, certification and enrollment (other teams'
+    // services: their namespace, a service account named after the service).
+    inbound: [
+        { name: "certification-service", namespace: "certification", port: 8080, serviceAccount: "certification-service" },
+        { name: "enrollment-service", namespace: "enrollment", port: 8080, serviceAccount: "enrollment-service" },
+    ],
     outbound: [
         { kind: "postgres" },
         { kind: "redis" },

@@ -111,11 +111,14 @@ export type Dependency =
      */
     | { readonly kind: "cross-cloud"; readonly service: string; readonly cloud: "gcp"; readonly port: number; readonly protocol: "http"; readonly configKey: string };
 
-/** A caller allowed in by NetworkPolicy besides the gateway and Prometheus. */
+/** A caller allowed in (NetworkPolicy and mesh AuthorizationPolicy) besides the gateway and Prometheus. */
 export interface InboundPeer {
     readonly name: string;
     readonly namespace: string;
+    /** The Service port it calls (a role's exposure port). */
     readonly port: number;
+    /** The caller's Kubernetes service account: its mesh identity is `cluster.local/ns/<namespace>/sa/<serviceAccount>`. */
+    readonly serviceAccount: string;
 }
 
 /** The service's own Postgres (Aurora on AWS), one cluster per active region. */

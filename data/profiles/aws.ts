@@ -68,7 +68,15 @@ export interface AwsProfile {
     };
     /** Platform components scheduled on the platform pool, beyond NATS (which is counted from `nats`). */
     readonly platformComponents: readonly PlatformComponent[];
+    /** DaemonSets the platform adds to every node of every pool (one pod per node; `replicas` unused, 1). */
+    readonly nodeDaemons: readonly PlatformComponent[];
 }
+
+/** Istio ambient's per-node data plane: the chart's requests (ztunnel 1.28 and istio-cni 1.28). */
+const nodeDaemons: PlatformComponent[] = [
+    { name: "istio/ztunnel", replicas: 1, cpu: "200m", memory: "512Mi" },
+    { name: "istio/cni", replicas: 1, cpu: "100m", memory: "100Mi" },
+];
 
 const platformComponents = (prometheusReplicas: number, otelReplicas: number, flagdReplicas: number): PlatformComponent[] => [
     // The in-cluster flag service (data/flags.ts).
@@ -85,6 +93,8 @@ const platformComponents = (prometheusReplicas: number, otelReplicas: number, fl
     { name: "coredns", replicas: 2, cpu: "100m", memory: "70Mi" },
     { name: "metrics-server", replicas: 2, cpu: "100m", memory: "200Mi" },
     { name: "ebs-csi-controller", replicas: 2, cpu: "50m", memory: "128Mi" },
+    // Istio ambient's control plane (the chart's pilot requests); ztunnel and istio-cni are per-node DaemonSets.
+    { name: "istiod", replicas: Math.min(otelReplicas, 2), cpu: "500m", memory: "2Gi" },
 ];
 
 export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
@@ -107,6 +117,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         nats: { replicas: 1, storageSize: "10Gi", cpuRequest: "250m", cpuLimit: "1", memoryRequest: "512Mi", memoryLimit: "1Gi" },
         waf: { perTenantLimit: 20000, perUserLimit: 2000 },
         platformComponents: platformComponents(1, 1, flagd.replicas.dev),
+        nodeDaemons,
     },
     staging: {
         environment: "staging",
@@ -128,6 +139,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         nats: { replicas: 3, storageSize: "20Gi", cpuRequest: "500m", cpuLimit: "2", memoryRequest: "1Gi", memoryLimit: "2Gi" },
         waf: { perTenantLimit: 50000, perUserLimit: 5000 },
         platformComponents: platformComponents(2, 2, flagd.replicas.staging),
+        nodeDaemons,
     },
     prod: {
         environment: "prod",
@@ -148,6 +160,7 @@ export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {
         nats: { replicas: 3, storageSize: "50Gi", cpuRequest: "1", cpuLimit: "2", memoryRequest: "2Gi", memoryLimit: "4Gi" },
         waf: { perTenantLimit: 100000, perUserLimit: 5000 },
         platformComponents: platformComponents(2, 3, flagd.replicas.prod),
+        nodeDaemons,
     },
 };
 

@@ -253,4 +253,14 @@ export const k8sLimits: Readonly<Record<string, TypeEntry>> = {
         constraint("k8s-port", "spec.endpoints[].port", dns1123Label(), "https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Endpoint"),
         oneOf("spec.endpoints[].scheme", ["http", "https", "HTTP", "HTTPS"], "https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Endpoint"),
     ),
+    "kubernetes:security.istio.io/v1:PeerAuthentication": entry(
+        ...meta(dns1123Subdomain()),
+        oneOf("spec.mtls.mode", ["UNSET", "DISABLE", "PERMISSIVE", "STRICT"], "https://istio.io/latest/docs/reference/config/security/peer_authentication/#PeerAuthentication-MutualTLS-Mode"),
+    ),
+    "kubernetes:security.istio.io/v1:AuthorizationPolicy": entry(
+        ...meta(dns1123Subdomain()),
+        oneOf("spec.action", ["ALLOW", "DENY", "AUDIT", "CUSTOM"], "https://istio.io/latest/docs/reference/config/security/authorization-policy/#AuthorizationPolicy-Action"),
+        // Operation.ports are strings of port numbers.
+        text("spec.rules[].to[].operation.ports[]", { max: 5, pattern: /^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/, chars: "a port number 1–65535" }, "https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation"),
+    ),
 };

@@ -1,5 +1,7 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { arr, obj } from "./util";
+import { k8sServices } from "../../data/catalog";
+import { admittedPrincipals, ambientLabel } from "../../data/mesh";
 
 /**
  * Kubernetes workload rules (case study §7, §11, §19, §26): what every pod the program creates must
@@ -437,6 +439,78 @@ export const serviceAccountToken: StackValidationPolicy = {
     },
 };
 
+const peerAuthenticationType = "kubernetes:security.istio.io/v1:PeerAuthentication";
+const authorizationPolicyType = "kubernetes:security.istio.io/v1:AuthorizationPolicy";
+
+/**
+ * The identities an ALLOW policy admits, and its rules that admit any identity (no `from`, or a
+ * source without principals: plaintext or any meshed caller would match).
+ */
+function allowedPrincipals(policy: Props): { principals: string[]; open: number } {
+    const spec = obj(policy.spec);
+    const principals: string[] = [];
+    let open = 0;
+    for (const rule of arr(spec.rules).map(obj)) {
+        const sources = arr(rule.from).map((f) => obj(obj(f).source));
+        const named = sources.flatMap((src) => arr(src.principals).map(String));
+        if (sources.length === 0 || sources.some((src) => arr(src.principals).length === 0)) {
+            open += 1;
+        }
+        principals.push(...named);
+    }
+    return { principals, open };
+}
+
+export const meshMtls: StackValidationPolicy = {
+    name: "k8s-mesh-mtls",
+    description:
+        "Every service namespace is in Istio ambient (istio.io/dataplane-mode=ambient), has a STRICT PeerAuthentication (no plaintext, no port-level exception), and ALLOW AuthorizationPolicies whose principals are exactly its card's inbound callers, the edge gateway and Prometheus (seeds/000 §6, 002 §7, 003 §9).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const cards = new Map(k8sServices().map((c) => [c.service, c]));
+        for (const r of args.resources.filter((x) => x.type === "kubernetes:core/v1:Namespace")) {
+            const meta = obj(r.props.metadata);
+            const labels = obj(meta.labels);
+            const card = labels["app.kubernetes.io/part-of"] === "learning-platform" ? cards.get(String(labels["app.kubernetes.io/name"])) : undefined;
+            if (!card) {
+                continue;
+            }
+            const ns = String(meta.name);
+            const scope = `${r.provider?.name ?? "default"}/${ns}`;
+            const inNs = (type: string) => args.resources.filter((x) => x.type === type && scopeOf(x) === scope);
+            if (labels[Object.keys(ambientLabel)[0]] !== ambientLabel["istio.io/dataplane-mode"]) {
+                report(`namespace ${ns} is not in the mesh: label istio.io/dataplane-mode=ambient missing`, r.urn);
+            }
+            const peerAuth = inNs(peerAuthenticationType).map((p) => obj(p.props.spec));
+            const strict = peerAuth.filter((spec) => obj(spec.mtls).mode === "STRICT" && obj(spec.selector).matchLabels === undefined);
+            const weak = peerAuth.filter((spec) => obj(spec.mtls).mode !== "STRICT" || Object.values(obj(spec.portLevelMtls)).some((m) => obj(m).mode !== "STRICT"));
+            if (strict.length === 0 || weak.length > 0) {
+                report(`namespace ${ns}: mTLS is not STRICT (a namespace-wide PeerAuthentication with mode STRICT and no weaker one is required)`, r.urn);
+            }
+            const policies = inNs(authorizationPolicyType).map((p) => p.props);
+            const allow = policies.filter((p) => (obj(p.spec).action ?? "ALLOW") === "ALLOW").map(allowedPrincipals);
+            if (allow.length === 0) {
+                report(`namespace ${ns}: no ALLOW AuthorizationPolicy, so any meshed identity may call it`, r.urn);
+                continue;
+            }
+            const open = allow.reduce((s, a) => s + a.open, 0);
+            if (open > 0) {
+                report(`namespace ${ns}: ${open} AuthorizationPolicy rule(s) admit callers without naming their principals`, r.urn);
+            }
+            const actual = [...new Set(allow.flatMap((a) => a.principals))].sort();
+            const expected = admittedPrincipals(card);
+            const extra = actual.filter((p) => !expected.includes(p));
+            const missing = expected.filter((p) => !actual.includes(p));
+            if (extra.length > 0 || missing.length > 0) {
+                report(
+                    `namespace ${ns}: the mesh admits ${extra.length > 0 ? `principals the card does not name (${extra.join(", ")})` : ""}${extra.length > 0 && missing.length > 0 ? " and " : ""}${missing.length > 0 ? `not the card's callers ${missing.join(", ")}` : ""}`,
+                    r.urn,
+                );
+            }
+        }
+    },
+};
+
 export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     requestsAndLimits,
     probesPresent,
@@ -451,4 +525,5 @@ export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     disruptionBudgets,
     networkPolicyCoverage,
     serviceAccountToken,
+    meshMtls,
 ];

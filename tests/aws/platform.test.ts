@@ -98,11 +98,12 @@ describe("prod-us: two complete active regional platforms", () => {
 
     it("node groups per pool, sized by the capacity model, labelled, over the 3 private subnets, IMDSv2 + encrypted gp3 roots", () => {
         // The sizes worked by hand in tests/capacity/aws.test.ts from the documents' prod requests and
-        // ranges; the platform pool holds its components on its floor of one node per zone (ours).
+        // ranges; the platform pool runs on its floor of one node per zone (ours) and may grow to a fourth
+        // since it also holds istiod (2 × 500m / 2Gi) and every node gives ztunnel + istio-cni their share.
         const expected = {
-            platform: { instanceTypes: ["m7i.xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 3 } },
-            core: { instanceTypes: ["c7i.2xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 11 } },
-            worker: { instanceTypes: ["c7i.2xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 22 } },
+            platform: { instanceTypes: ["m7i.xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 4 } },
+            core: { instanceTypes: ["c7i.2xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 12 } },
+            worker: { instanceTypes: ["c7i.2xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 23 } },
         };
         for (const pool of ["platform", "core", "worker"] as const) {
             const ng = one(run, "aws:eks/nodeGroup:NodeGroup", `us-east-1-eks-${pool}`);
@@ -131,13 +132,17 @@ describe("prod-us: two complete active regional platforms", () => {
         const releases = inRegion(run, "kubernetes:helm.sh/v3:Release", "us-east-1").map((r) => [String(r.props.chart), String(r.props.namespace)]);
         expect(releases.sort()).toEqual([
             ["aws-load-balancer-controller", "kube-system"],
+            ["base", "istio-system"],
+            ["cni", "istio-system"],
             ["external-secrets", "external-secrets"],
+            ["istiod", "istio-system"],
             ["keda", "keda"],
             ["kube-prometheus-stack", "monitoring"],
             ["metrics-server", "kube-system"],
             ["nats", "nats"],
             ["oci://docker.io/envoyproxy/gateway-helm", "gateway"],
             ["opentelemetry-collector", "platform"],
+            ["ztunnel", "istio-system"],
         ]);
         for (const r of nonEmpty(inRegion(run, "kubernetes:helm.sh/v3:Release", "us-east-1"))) {
             expect(r.props.version).toMatch(/^v?\d+\.\d+\.\d+$/);
@@ -427,6 +432,7 @@ describe("dev: a small, unprotected platform", () => {
             "learning-platform:k8s:Flagd",
             "learning-platform:k8s:NatsJetStream",
             "learning-platform:k8s:PriorityClasses",
+            "learning-platform:k8s:ServiceMesh",
         ]);
     });
 });

@@ -74,24 +74,26 @@ describe("node group sizing", () => {
      * (assignment), seeds/002 §2–3 (authoring), seeds/003 §2–3 (progress); staging/dev ranges,
      * instance types, headroom and floors are ours (README departures). max = ceil(Σ max replicas ×
      * request / (1 − headroom) / allocatable per node), at least the floor; min = the same at min
-     * replicas with no headroom, at least the floor.
+     * replicas with no headroom, at least the floor. Every node first gives Istio ambient's DaemonSets
+     * their requests (ztunnel 200m / 512Mi + istio-cni 100m / 100Mi, the 1.28 charts' defaults): 300m
+     * less CPU per node below.
      *
      * prod core (c7i.2xlarge: 7660m / 14419Mi allocatable, headroom 25 %, floor 3):
      *   api 24 + authoring-api 30 + collab 20 + progress-api 50 = 124 pods × 500m = 62000m
-     *   / 0.75 = 82667m / 7660 = 10.8 → 11 (memory 104 × 512 + 20 × 1024 = 73728Mi / 0.75 / 14419 = 6.8 → 7)
+     *   / 0.75 = 82667m / (7660 − 300) = 11.2 → 12 (memory 104 × 512 + 20 × 1024 = 73728Mi / 0.75 / (14419 − 612) = 7.1 → 8)
      *   min: (4 + 3 + 2 + 5) × 500m = 7000m → 1 node, floor 3 → 3.
      * prod worker (c7i.2xlarge, 25 %, floor 3):
      *   worker 12×500 + scheduler 2×250 + ai-suggest 4×250 + authoring-worker 10×200 + ai-worker 15×300
      *   + ingest 100×1000 + projector 20×500 + outbox-relay 8×250 + partition-manager 1×100 = 126100m
-     *   / 0.75 = 168133m / 7660 = 21.9 → 22; min 10600m → 2, floor 3 → 3.
+     *   / 0.75 = 168133m / 7360 = 22.8 → 23; min 10600m → 2, floor 3 → 3.
      * staging core (c7i.xlarge: 3670m / 6227Mi, 25 %, floor 3): (8 + 8 + 6 + 10) × 500m = 16000m
-     *   / 0.75 / 3670 = 5.8 → 6; min (3 + 2 + 2 + 3) × 500m = 5000m → 2, floor 3 → 3.
+     *   / 0.75 / (3670 − 300) = 6.3 → 7; min (3 + 2 + 2 + 3) × 500m = 5000m → 2, floor 3 → 3.
      * staging worker (c7i.xlarge, 25 %, floor 2): 3000 + 500 + 500 + 800 + 1200 + 20000 + 3000 + 1000
-     *   + 100 = 30100m / 0.75 / 3670 = 10.9 → 11; min 7350m / 3670 = 2.003 → 3.
-     * dev core (t3.large: 1680m / 6227Mi, 20 %, floor 1): 8 × 500m = 4000m / 0.8 / 1680 = 2.98 → 3;
-     *   min 4 × 500m = 2000m → 2.
+     *   + 100 = 30100m / 0.75 / 3370 = 11.9 → 12; min 7350m / 3370 = 2.2 → 3.
+     * dev core (t3.large: 1680m / 6227Mi, 20 %, floor 1): 8 × 500m = 4000m / 0.8 / (1680 − 300) = 3.6 → 4;
+     *   min 4 × 500m = 2000m / 1380 = 1.4 → 2.
      * dev worker (t3.large, 20 %, floor 1): 1000 + 250 + 250 + 400 + 600 + 2000 + 1000 + 500 + 100
-     *   = 6100m / 0.8 / 1680 = 4.5 → 5; min 3350m / 1680 = 1.99 → 2.
+     *   = 6100m / 0.8 / 1380 = 5.5 → 6; min 3350m / 1380 = 2.4 → 3.
      */
     it("core and worker pools: the sizes the documents' numbers imply in every environment", () => {
         const sizes = (["dev", "staging", "prod"] as const).map((env) => {
@@ -99,9 +101,9 @@ describe("node group sizing", () => {
             return [env, ...(["core", "worker"] as const).map((pool) => nodeGroupSize(pool, catalog, r, awsProfiles[env]))];
         });
         expect(sizes).toEqual([
-            ["dev", { instanceType: "t3.large", minSize: 2, desiredSize: 2, maxSize: 3 }, { instanceType: "t3.large", minSize: 2, desiredSize: 2, maxSize: 5 }],
-            ["staging", { instanceType: "c7i.xlarge", minSize: 3, desiredSize: 3, maxSize: 6 }, { instanceType: "c7i.xlarge", minSize: 3, desiredSize: 3, maxSize: 11 }],
-            ["prod", { instanceType: "c7i.2xlarge", minSize: 3, desiredSize: 3, maxSize: 11 }, { instanceType: "c7i.2xlarge", minSize: 3, desiredSize: 3, maxSize: 22 }],
+            ["dev", { instanceType: "t3.large", minSize: 2, desiredSize: 2, maxSize: 4 }, { instanceType: "t3.large", minSize: 3, desiredSize: 3, maxSize: 6 }],
+            ["staging", { instanceType: "c7i.xlarge", minSize: 3, desiredSize: 3, maxSize: 7 }, { instanceType: "c7i.xlarge", minSize: 3, desiredSize: 3, maxSize: 12 }],
+            ["prod", { instanceType: "c7i.2xlarge", minSize: 3, desiredSize: 3, maxSize: 12 }, { instanceType: "c7i.2xlarge", minSize: 3, desiredSize: 3, maxSize: 23 }],
         ]);
     });
     it("counts NATS and the platform components on the platform pool only, each role on its documented pool", () => {
@@ -120,6 +122,7 @@ describe("node group sizing", () => {
             "coredns",
             "metrics-server",
             "ebs-csi-controller",
+            "istiod",
         ]);
         expect(poolWorkloads("core", catalog, replicas, prod).map((w) => w.name)).toEqual(["assignment-service/api", "authoring-service/api", "authoring-service/collab", "progress-service/api"]);
         expect(poolWorkloads("worker", catalog, replicas, prod).map((w) => w.name)).toEqual([
@@ -135,9 +138,9 @@ describe("node group sizing", () => {
         ]);
     });
     it("grows the pool when a role's max replicas grow", () => {
-        // api 24 → 240: (240 + 30 + 20 + 50) × 500m = 170000m / 0.75 / 7660 = 29.6 → 30 nodes.
+        // api 24 → 240: (240 + 30 + 20 + 50) × 500m = 170000m / 0.75 / (7660 − 300) = 30.8 → 31 nodes.
         const bigger = resolveReplicas(catalog, "prod", { "assignment-service/api": { min: 4, max: 240 } });
-        expect(nodeGroupSize("core", catalog, bigger, prod).maxSize).toBe(30);
+        expect(nodeGroupSize("core", catalog, bigger, prod).maxSize).toBe(31);
     });
 });
 

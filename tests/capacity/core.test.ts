@@ -1,6 +1,8 @@
 import { connectionBudget, connectionBudgetFinding } from "../../capacity/db-budget";
 import { allocatable, instanceShapes } from "../../capacity/instances";
 import { nodesNeeded, poolFit, poolFitFinding } from "../../capacity/node-pools";
+import { nodeOverhead } from "../../capacity/aws";
+import { awsProfiles } from "../../data/profiles/aws";
 import { cpuMillis, memoryMiB } from "../../capacity/quantities";
 
 describe("quantities", () => {
@@ -74,5 +76,18 @@ describe("node pools", () => {
         expect(poolFitFinding(tight)).toMatchObject({ severity: "mandatory", resource: "core@us-east-1" });
         expect(nodesNeeded(shape, workloads, 0)).toBe(4);
         expect(nodesNeeded(shape, workloads, 0.2)).toBe(5);
+    });
+
+    it("every node first gives the mesh DaemonSets (ztunnel 200m / 512Mi + istio-cni 100m / 100Mi) their requests", () => {
+        const shape = instanceShapes["m7i.xlarge"];
+        const overhead = nodeOverhead(awsProfiles.prod);
+        expect(overhead).toEqual({ cpuMillis: 300, memoryMiB: 612 });
+        // 28 × 500m = 14000m: 4 × 3670m = 14680m holds it; 4 × (3670 − 300)m = 13480m does not.
+        const workloads = [{ name: "api", maxReplicas: 28, cpuMillis: 500, memoryMiB: 512 }];
+        expect(poolFit({ pool: "core@us-east-1", instanceType: "m7i.xlarge", shape, maxNodes: 4, workloads }).fits).toBe(true);
+        const meshed = poolFit({ pool: "core@us-east-1", instanceType: "m7i.xlarge", shape, maxNodes: 4, workloads, perNode: overhead });
+        expect(meshed).toMatchObject({ fits: false, capacityCpuMillis: 13480, capacityMemoryMiB: 4 * (14419 - 612) });
+        expect(nodesNeeded(shape, workloads, 0)).toBe(4);
+        expect(nodesNeeded(shape, workloads, 0, overhead)).toBe(5);
     });
 });

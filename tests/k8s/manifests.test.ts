@@ -1,7 +1,7 @@
 import { listStacks } from "../../plan/engine";
 import { Manifest, manifestsOf } from "../../plan/manifests";
 import { planOf } from "../harness";
-import { SchemaResult, validateBackendTrafficPolicy, validateWithModels } from "./schema";
+import { SchemaResult, validateAuthorizationPolicy, validateBackendTrafficPolicy, validatePeerAuthentication, validateWithModels } from "./schema";
 import { runStandalone } from "./standalone";
 
 /**
@@ -13,6 +13,8 @@ import { runStandalone } from "./standalone";
 /** Custom resources without a published model package; each must be checked some other way. */
 const checkedElsewhere: Readonly<Partial<Record<string, (m: Manifest) => string | null>>> = {
     "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy": validateBackendTrafficPolicy,
+    "security.istio.io/v1 PeerAuthentication": validatePeerAuthentication,
+    "security.istio.io/v1 AuthorizationPolicy": validateAuthorizationPolicy,
 };
 
 /** Per manifest: valid, invalid (with the error) or no-schema (a kind no check covers). */
@@ -40,6 +42,17 @@ function verdicts(manifests: readonly Manifest[]): { invalid: SchemaResult[]; un
 }
 
 describe("the schema check itself", () => {
+    it("rejects a PeerAuthentication with an unknown mode and an AuthorizationPolicy with numeric ports", () => {
+        const bad: Manifest[] = [
+            { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name: "default", namespace: "y" }, spec: { mtls: { mode: "REQUIRED" } } },
+            { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "a", namespace: "y" }, spec: { action: "ALLOW", rules: [{ to: [{ operation: { ports: [8080] } }] }] } },
+            { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "b", namespace: "y" }, spec: { action: "ALLOW", rules: [{ from: [{ source: { principals: ["cluster.local/ns/x/sa/x"] } }], to: [{ operation: { ports: ["8080"] } }] }] } },
+        ];
+        const { invalid, valid } = verdicts(bad);
+        expect(invalid.map((r) => r.id)).toEqual(["security.istio.io/v1 PeerAuthentication y/default", "security.istio.io/v1 AuthorizationPolicy y/a"]);
+        expect(valid).toBe(1);
+    });
+
     it("rejects a malformed Deployment, ScaledObject and BackendTrafficPolicy", () => {
         const bad: Manifest[] = [
             { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "two", selector: {}, template: { spec: { containers: [{ image: "a" }] } } } },

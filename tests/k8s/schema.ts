@@ -93,3 +93,99 @@ const validateBtp = ajv.compile(backendTrafficPolicySchema);
 export function validateBackendTrafficPolicy(m: unknown): string | null {
     return validateBtp(m) ? null : ajv.errorsText(validateBtp.errors);
 }
+
+/**
+ * Istio publishes no model package either: PeerAuthentication and AuthorizationPolicy
+ * (security.istio.io/v1) as the API reference of the pinned release (1.28) defines the fields the
+ * workloads use, strict about unknown fields (istio.io/latest/docs/reference/config/security/).
+ */
+const strings = { type: "array", items: { type: "string", minLength: 1 } } as const;
+const selectorSchema = { type: "object", additionalProperties: false, properties: { matchLabels: { type: "object", additionalProperties: { type: "string" } } } } as const;
+const mtlsMode = { type: "object", additionalProperties: false, properties: { mode: { enum: ["UNSET", "DISABLE", "PERMISSIVE", "STRICT"] } } } as const;
+const peerAuthenticationSchema = {
+    type: "object",
+    required: ["apiVersion", "kind", "metadata", "spec"],
+    properties: {
+        apiVersion: { const: "security.istio.io/v1" },
+        kind: { const: "PeerAuthentication" },
+        metadata: { type: "object", required: ["name", "namespace"] },
+        spec: {
+            type: "object",
+            additionalProperties: false,
+            properties: { selector: selectorSchema, mtls: mtlsMode, portLevelMtls: { type: "object", additionalProperties: mtlsMode } },
+        },
+    },
+} as const;
+const authorizationPolicySchema = {
+    type: "object",
+    required: ["apiVersion", "kind", "metadata", "spec"],
+    properties: {
+        apiVersion: { const: "security.istio.io/v1" },
+        kind: { const: "AuthorizationPolicy" },
+        metadata: { type: "object", required: ["name", "namespace"] },
+        spec: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+                selector: selectorSchema,
+                action: { enum: ["ALLOW", "DENY", "AUDIT", "CUSTOM"] },
+                rules: {
+                    type: "array",
+                    items: {
+                        type: "object",
+                        additionalProperties: false,
+                        properties: {
+                            from: {
+                                type: "array",
+                                items: {
+                                    type: "object",
+                                    additionalProperties: false,
+                                    required: ["source"],
+                                    properties: {
+                                        source: {
+                                            type: "object",
+                                            additionalProperties: false,
+                                            properties: Object.fromEntries(
+                                                ["principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals", "namespaces", "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks"].map((k) => [k, strings]),
+                                            ),
+                                        },
+                                    },
+                                },
+                            },
+                            to: {
+                                type: "array",
+                                items: {
+                                    type: "object",
+                                    additionalProperties: false,
+                                    required: ["operation"],
+                                    properties: {
+                                        operation: {
+                                            type: "object",
+                                            additionalProperties: false,
+                                            properties: {
+                                                ...Object.fromEntries(["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"].map((k) => [k, strings])),
+                                                // Ports are strings of port numbers.
+                                                ports: { type: "array", items: { type: "string", pattern: "^[0-9]{1,5}$" } },
+                                                notPorts: { type: "array", items: { type: "string", pattern: "^[0-9]{1,5}$" } },
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+} as const;
+const validatePeerAuth = ajv.compile(peerAuthenticationSchema);
+const validateAuthz = ajv.compile(authorizationPolicySchema);
+
+export function validatePeerAuthentication(m: unknown): string | null {
+    return validatePeerAuth(m) ? null : ajv.errorsText(validatePeerAuth.errors);
+}
+
+export function validateAuthorizationPolicy(m: unknown): string | null {
+    return validateAuthz(m) ? null : ajv.errorsText(validateAuthz.errors);
+}

@@ -245,11 +245,12 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             "nats:4222",
             "platform:4317+4318",
             "10.8.0.0/16:443",
-            "ai-gateway:8080",
+            // Peers in the mesh: their port, and HBONE (15008) once ztunnel carries the call.
+            "ai-gateway:8080+15008",
             // notification-service on GCP: us-east4's subnet (the internal ALB's address) on port 80 only.
             "10.64.0.0/22:80",
-            "tenant:8080",
-            "catalog:8080",
+            "tenant:8080+15008",
+            "catalog:8080+15008",
         ]);
         const everything = objects(run, "NetworkPolicy", "assignment").flatMap((p) => [...items(p.spec.egress), ...items(p.spec.ingress)]);
         expect(JSON.stringify(everything)).not.toContain("0.0.0.0/0");
