@@ -74,6 +74,8 @@ export const acceptedWarnings: Readonly<Record<string, { readonly objects: "*" |
  */
 export const coveredBy: Readonly<Record<string, readonly string[]>> = {
     tagNotSpecified: ["k8s-image-digest"],
+    priorityClassNotSet: ["k8s-priority-and-instance"],
+    metadataAndInstanceMismatched: ["k8s-priority-and-instance"],
     readinessProbeMissing: ["k8s-probes"],
     livenessProbeMissing: ["k8s-probes"],
     pdbDisruptionsIsZero: ["k8s-pdb"],

@@ -205,10 +205,12 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 clientNamespaces: args.cards.map((c) => c.namespace),
                 monitoringNamespace: namespaces.monitoring,
                 labels,
+                priorityClassName: priorities.names.critical,
                 monitorLabels: monitorSelector,
                 after: [addons.prometheus],
             },
-            { parent: this, provider: k8sProvider, dependsOn: [...eks.ready] },
+            // The pods are admitted only once their PriorityClass exists.
+            { parent: this, provider: k8sProvider, dependsOn: [...eks.ready, priorities] },
         );
 
         const natsUsers: NatsUser[] = args.cards

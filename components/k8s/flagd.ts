@@ -17,6 +17,11 @@ export interface FlagdArgs {
     /** Prometheus' namespace: admitted on the management (metrics) port. */
     readonly monitoringNamespace: string;
     readonly labels: Readonly<Record<string, string>>;
+    /**
+     * PriorityClass of flagd's pods: every service evaluates flags on its request path, so flagd
+     * schedules with the most critical services' class (the platform's PriorityClasses).
+     */
+    readonly priorityClassName: pulumi.Input<string>;
     /** Labels the Prometheus Operator selects ServiceMonitors by. */
     readonly monitorLabels: Readonly<Record<string, string>>;
     /** The release installing the ServiceMonitor CRD (kube-prometheus-stack). */
@@ -81,7 +86,8 @@ export class Flagd extends pulumi.ComponentResource {
         );
         const namespace = ns.metadata.name;
         const selector = { "app.kubernetes.io/name": "flagd" };
-        const labels = { ...args.labels, ...selector };
+        // `instance` names the Deployment (one flagd per cluster), as the services' workloads do.
+        const labels = { ...args.labels, ...selector, "app.kubernetes.io/instance": "flagd" };
         const meta = (objectName: string) => ({ name: objectName, namespace, labels });
 
         const flagFile = JSON.stringify(args.flags, null, 2);
@@ -106,6 +112,7 @@ export class Flagd extends pulumi.ComponentResource {
                             serviceAccountName: sa.metadata.name,
                             automountServiceAccountToken: false,
                             enableServiceLinks: false,
+                            priorityClassName: args.priorityClassName,
                             nodeSelector: { [args.nodePoolLabel]: "platform" },
                             topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
                             securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },

@@ -511,6 +511,34 @@ export const meshMtls: StackValidationPolicy = {
     },
 };
 
+/**
+ * Every workload schedules with a PriorityClass (case study §18: traffic classes decide who is
+ * evicted first under pressure) and its `app.kubernetes.io/instance` label names the workload, so
+ * dashboards, PDB selectors and alerts address one instance (Polaris: priorityClassNotSet,
+ * metadataAndInstanceMismatched).
+ */
+export const priorityAndInstance: ResourceValidationPolicy = {
+    name: "k8s-priority-and-instance",
+    description: "Every workload sets a pod priorityClassName, and its app.kubernetes.io/instance label equals its name.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        const tpl = podTemplateOf(args.type, args.props);
+        if (!tpl) {
+            return;
+        }
+        const workload = `${args.type.split(":")[2]} ${nameOf(args.props)}`;
+        const priority = tpl.spec.priorityClassName;
+        if (typeof priority !== "string" || priority === "") {
+            report(`${workload}: no priorityClassName; its pods would be evicted and preempted as if nothing depended on them`);
+        }
+        const meta = obj(args.props.metadata);
+        const instance = obj(meta.labels)["app.kubernetes.io/instance"];
+        if (instance !== meta.name) {
+            report(`${workload}: label app.kubernetes.io/instance is ${instance === undefined ? "missing" : JSON.stringify(instance)}, not its name ${JSON.stringify(meta.name)}`);
+        }
+    },
+};
+
 export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     requestsAndLimits,
     probesPresent,
@@ -526,4 +554,5 @@ export const k8sPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     networkPolicyCoverage,
     serviceAccountToken,
     meshMtls,
+    priorityAndInstance,
 ];

@@ -111,6 +111,7 @@ describe("npm run conformance", () => {
             "k8s-network-policy-coverage",
             "k8s-non-root-read-only",
             "k8s-pdb",
+            "k8s-priority-and-instance",
             "k8s-probes",
             "k8s-rbac-least-privilege",
             "k8s-requests-limits",

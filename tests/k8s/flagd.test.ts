@@ -82,6 +82,10 @@ describe("flagd on every EKS cluster of every stack", () => {
             expect(c.resources).toMatchObject({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } });
             expect(pod.nodeSelector).toEqual({ "platform.melmastoon.com/pool": "platform" });
             expect(pod.volumes).toEqual([{ name: "flags", configMap: { name: "flagd-flags" } }]);
+            // Scheduled with the critical services' class, and its instance label names the Deployment
+            // (Polaris' priorityClassNotSet and metadataAndInstanceMismatched).
+            expect(pod.priorityClassName).toBe("learning-platform-critical");
+            expect(meta(d).labels?.["app.kubernetes.io/instance"]).toBe(meta(d).name);
             // seeds/000 §2: staging and prod survive a zone loss, so ≥ 2 replicas there, with a PDB.
             expect(spec.replicas).toBeGreaterThanOrEqual(run.stack === "dev" ? 1 : 2);
         }

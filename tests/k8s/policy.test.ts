@@ -9,6 +9,7 @@ import {
     noDefaultServiceAccount,
     noExternalServices,
     nonRootReadOnly,
+    priorityAndInstance,
     probesPresent,
     rbacLeastPrivilege,
     requestsAndLimits,
@@ -108,6 +109,23 @@ describe("resource rules", () => {
         expect(f[0].message).toBe('Deployment assignment/assignment-api container "app": readOnlyRootFilesystem is not true, allowPrivilegeEscalation is not false');
         const root = await runPolicies([nonRootReadOnly], [broken(api(), (p) => ((appContainer(p).securityContext as Record<string, unknown>).runAsUser = 0))]);
         expect(root[0].message).toMatch(/runAsUser is 0/);
+    });
+
+    it("k8s-priority-and-instance: a PriorityClass on every pod, the instance label naming the workload", async () => {
+        expect(await runPolicies([priorityAndInstance], [api(), real("kubernetes:apps/v1:StatefulSet", "assignment-scheduler")])).toEqual([]);
+        const f = await runPolicies(
+            [priorityAndInstance],
+            [
+                broken(api(), (p) => {
+                    delete (podOf(p) as unknown as Record<string, unknown>).priorityClassName;
+                    (p.metadata.labels as unknown as Record<string, string>)["app.kubernetes.io/instance"] = "assignment";
+                }),
+            ],
+        );
+        expect(f.map((x) => [x.ruleId, x.severity, x.message])).toEqual([
+            ["k8s-priority-and-instance", "mandatory", "Deployment assignment/assignment-api: no priorityClassName; its pods would be evicted and preempted as if nothing depended on them"],
+            ["k8s-priority-and-instance", "mandatory", 'Deployment assignment/assignment-api: label app.kubernetes.io/instance is "assignment", not its name "assignment-api"'],
+        ]);
     });
 
     it("k8s-no-default-service-account", async () => {
