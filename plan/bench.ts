@@ -111,7 +111,7 @@ async function bench(argv: readonly string[]): Promise<void> {
     const tenMs = median(tenfold.map((r) => r.millis));
     const raw = readStackFile(largest[0]);
     const aws = raw.aws as { regions: { region: string; role: string }[] };
-    const extra = ["us-east-2", "us-west-1", "eu-west-2", "eu-west-3", "me-south-1", "il-central-1"].filter((r) => !aws.regions.some((x) => x.region === r));
+    const extra = ["us-east-2", "us-west-1", "eu-west-2", "eu-west-3", "me-south-1", "il-central-1", "ap-southeast-1", "ap-northeast-1"].filter((r) => !aws.regions.some((x) => x.region === r));
     const sameZone = extra.filter((r) => r.slice(0, 2) === aws.regions[0].region.slice(0, 2)).slice(0, aws.regions.length);
     aws.regions = [...aws.regions, ...sameZone.map((region) => ({ region, role: "active" }))];
     const cfgFile = path.join(outDir, "regions.json");
