@@ -82,7 +82,7 @@ export async function planInChildren(stacks: readonly string[], options: Paralle
 /** One worker: hands it the next stack whenever it reports the last, then tells it to exit. */
 function runWorker(queue: string[], options: ParallelOptions, onResult: (r: ChildResult) => void): Promise<void> {
     return new Promise((resolve, reject) => {
-        const child = fork(path.join(__dirname, "child.ts"), [options.outDir, options.tree ? "tree" : "no-tree"], {
+        const child = fork(path.join(__dirname, "run-child.ts"), [], {
             execArgv: childExecArgv,
             env: { ...process.env, ...options.env },
             // Reports travel over IPC; stdout would only repeat the program's diagnostics (the findings).
@@ -90,13 +90,14 @@ function runWorker(queue: string[], options: ParallelOptions, onResult: (r: Chil
         });
         let current: string | undefined;
         let started = Date.now();
+        let id = 0;
         const next = () => {
             current = queue.shift();
             started = Date.now();
-            child.send(current === undefined ? { done: true } : { stack: current });
+            child.send(current === undefined ? { done: true } : { id: id++, plan: { stack: current, outDir: options.outDir, tree: options.tree } });
         };
         child.on("message", (m) => {
-            onResult({ ...(m as PlanReport), millis: Date.now() - started });
+            onResult({ ...(m as { report: PlanReport }).report, millis: Date.now() - started });
             next();
         });
         child.on("error", reject);

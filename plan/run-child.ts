@@ -16,14 +16,16 @@ export interface RunRequest {
 /** A stack to plan into a directory, as a plan worker does (the tests' global setup). */
 export interface PlanRequest {
     readonly id: number;
-    readonly plan: { readonly stack: string; readonly outDir: string };
+    /** `tree`: the report includes the preview-like resource tree (the plan CLI's default). */
+    readonly plan: { readonly stack: string; readonly outDir: string; readonly tree?: boolean };
 }
 
 /**
  * A run worker: loads the SDKs and the program once, then answers one request at a time (the
  * engine resets the SDK's per-stack state): a `RunRequest` with `{ id, run }`, a `PlanRequest` with
- * `{ id, report }`. `{ done: true }` ends it. The tests' run server (tests/run-server.ts) keeps a few
- * of these for the whole suite: they plan every stack first, then answer the tests' runs.
+ * `{ id, report }`. `{ done: true }` ends it. The plan CLI's workers (plan/parallel.ts) send plan
+ * requests only; the tests' run server (tests/run-server.ts) keeps a few for the whole suite: they
+ * plan every stack first, then answer the tests' runs.
  */
 process.on("message", (m) => {
     const req = m as RunRequest | PlanRequest | { done: true };
@@ -32,7 +34,7 @@ process.on("message", (m) => {
         return;
     }
     if ("plan" in req) {
-        planToDir(req.plan.stack, req.plan.outDir, false)
+        planToDir(req.plan.stack, req.plan.outDir, req.plan.tree ?? false)
             .then((report) => process.send?.({ id: req.id, report }))
             .catch((e: unknown) => {
                 process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
