@@ -19,6 +19,8 @@ export interface ServiceBinding {
     readonly secretNames: Readonly<Record<string, pulumi.Output<string>>>;
     /** S3 bucket names by purpose. */
     readonly bucketNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /** `postgresql://` URL of the service's Aurora reader endpoint (IAM authentication, no password), when it has a database. */
+    readonly databaseReadUrl?: pulumi.Output<string>;
 }
 
 /** Where the shared in-cluster platform services are. */

@@ -343,7 +343,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         for (const card of args.cards) {
             const db = databases[card.service];
             const sources: SecretSources = {
-                postgres: db && card.database ? { host: db.writerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId } : undefined,
+                postgres: db && card.database ? { host: db.writerEndpoint, readerHost: db.readerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId } : undefined,
                 redis: redis && card.outbound.some((d) => d.kind === "redis") ? { host: redis.configurationEndpoint, port: redis.port, authToken: redis.authToken } : undefined,
                 natsCredentials: nats.credentials[card.service],
                 otlpEndpoint: addons.otlpEndpoint,

@@ -8,7 +8,14 @@ import { OidcIdentity, irsaRole } from "./irsa";
 
 /** Where a service's secret values come from in this region (each optional: absent → no value). */
 export interface SecretSources {
-    readonly postgres?: { readonly host: pulumi.Output<string>; readonly port: number; readonly database: string; readonly clusterResourceId: pulumi.Output<string> };
+    readonly postgres?: {
+        readonly host: pulumi.Output<string>;
+        /** The cluster's reader endpoint (seeds/003 §12: reads go to the replicas). */
+        readonly readerHost: pulumi.Output<string>;
+        readonly port: number;
+        readonly database: string;
+        readonly clusterResourceId: pulumi.Output<string>;
+    };
     readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly authToken: pulumi.Output<string> };
     /** The service's NATS client URL with its credentials. */
     readonly natsCredentials?: pulumi.Output<string>;
@@ -214,7 +221,10 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
             new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, o);
         }
 
-        this.binding = { service: card.service, namespace: card.namespace, serviceAccountName, roleArn: role.arn, secretNames, bucketNames };
+        // The reader URL has the writer's form (IAM authentication, verify-full): no credential, so plain config.
+        const pg = sources.postgres;
+        const databaseReadUrl = pg && card.database ? pulumi.interpolate`postgresql://${dbUserOf(card.service)}@${pg.readerHost}:${pg.port}/${pg.database}?sslmode=verify-full` : undefined;
+        this.binding = { service: card.service, namespace: card.namespace, serviceAccountName, roleArn: role.arn, secretNames, bucketNames, databaseReadUrl };
         this.registerOutputs({ roleArn: role.arn, secretNames });
     }
 }

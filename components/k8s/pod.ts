@@ -34,6 +34,27 @@ export interface PodInputs {
      * reads with `optional: true`, so a missing value never holds the pod in CreateContainerConfigError.
      */
     readonly optionalSecrets?: readonly string[];
+    /** The Aurora reader endpoint's URL, for roles that read from the replicas (no credentials: IAM authentication). */
+    readonly databaseReadUrl?: pulumi.Input<string>;
+}
+
+/**
+ * The database environment of a role: its pool size is the card's `dbPoolPerPod`, the very number
+ * the capacity model sums against `max_connections` (capacity/aws.ts `dbClients`), and a role that
+ * reads from the replicas gets the reader endpoint.
+ */
+export function databaseEnv(card: K8sServiceCard, role: K8sRole, databaseReadUrl?: pulumi.Input<string>): k8s.types.input.core.v1.EnvVar[] {
+    if (!card.database) {
+        return [];
+    }
+    const env: k8s.types.input.core.v1.EnvVar[] = [];
+    if (role.dbPoolPerPod > 0) {
+        env.push({ name: "DB_POOL_SIZE", value: String(role.dbPoolPerPod) });
+    }
+    if (role.readsFromReplicas && databaseReadUrl !== undefined) {
+        env.push({ name: "POSTGRES_READ_URL", value: databaseReadUrl });
+    }
+    return env;
 }
 
 /**
@@ -83,6 +104,7 @@ export function podSpec(i: PodInputs): PodSpec {
                     { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                     ...(role.leaderElection ? [{ name: "LEADER_ELECTION_LEASE", value: role.leaderElection.leaseName }] : []),
+                    ...databaseEnv(card, role, i.databaseReadUrl),
                 ],
                 envFrom: [
                     { configMapRef: { name: configMapName(card) } },

@@ -123,7 +123,10 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             replicas: args.replicas,
             image: args.image,
             bindings: Object.fromEntries(
-                Object.entries(platform.bindings).map(([k, b]) => [k, { secretKeys: Object.keys(b.secretNames), serviceAccountName: b.serviceAccountName, namespace: b.namespace }]),
+                Object.entries(platform.bindings).map(([k, b]) => [
+                    k,
+                    { secretKeys: Object.keys(b.secretNames), serviceAccountName: b.serviceAccountName, namespace: b.namespace, hasDatabaseReadUrl: b.databaseReadUrl !== undefined },
+                ]),
             ),
         });
         const remote = crossCloudConfig(card, args.crossCloud ?? {});
@@ -351,7 +354,15 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         const logical = `${name}-${role.name}`;
         const template = {
             metadata: { labels, annotations: { "learning-platform/config-checksum": ctx.configChecksum } },
-            spec: podSpec({ card, role, image: args.image, serviceAccountName: ctx.saName, cluster, optionalSecrets: ctx.optionalSecrets }),
+            spec: podSpec({
+                card,
+                role,
+                image: args.image,
+                serviceAccountName: ctx.saName,
+                cluster,
+                optionalSecrets: ctx.optionalSecrets,
+                databaseReadUrl: platform.bindings[card.service]?.databaseReadUrl,
+            }),
         };
         const workloadOpts = { ...ctx.child, dependsOn: ctx.dependsOn };
 

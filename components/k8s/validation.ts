@@ -1,6 +1,7 @@
 import { K8sServiceCard } from "../../data/catalog/types";
 import { ResolvedReplicas } from "../../data/replicas";
 import { workloadName } from "../../data/naming/k8s";
+import { scalingProblems } from "./scaling";
 
 /** What the validation needs of a ServiceWorkload's inputs (plain data, no Outputs). */
 export interface WorkloadValidationInput {
@@ -8,7 +9,9 @@ export interface WorkloadValidationInput {
     readonly replicas: ResolvedReplicas;
     readonly image: string;
     /** Services the platform has a binding (IRSA role, secrets) for, with their secret keys. */
-    readonly bindings: Readonly<Record<string, { readonly secretKeys: readonly string[]; readonly serviceAccountName: string; readonly namespace: string }>>;
+    readonly bindings: Readonly<
+        Record<string, { readonly secretKeys: readonly string[]; readonly serviceAccountName: string; readonly namespace: string; readonly hasDatabaseReadUrl?: boolean }>
+    >;
 }
 
 const digestPinned = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
@@ -68,6 +71,16 @@ export function validateServiceWorkload(input: WorkloadValidationInput): string[
             problems.push(`${id}: max replicas ${range.max} < min ${range.min}`);
         } else if (role.runtime !== "cronjob" && range.min < 1) {
             problems.push(`${id}: a long-running role needs at least one replica (min ${range.min})`);
+        }
+        if (range) {
+            problems.push(...scalingProblems(id, role, range));
+        }
+        if (role.readsFromReplicas && (!card.database || binding?.hasDatabaseReadUrl !== true)) {
+            // seeds/003 §12: reads go to the replicas; without the reader endpoint they would land on the writer.
+            problems.push(`${id}: reads from the database's replicas, but the platform gives no reader endpoint (POSTGRES_READ_URL)`);
+        }
+        if (role.dbPoolPerPod > 0 && !card.database) {
+            problems.push(`${id}: a database pool of ${role.dbPoolPerPod} without a database`);
         }
         if (role.runtime === "cronjob") {
             if (!role.schedule) {

@@ -43,6 +43,8 @@ export const assignmentService: K8sServiceCard = {
                     metric: "http_requests_in_flight",
                     query: 'sum(http_requests_in_flight{namespace="assignment",app_kubernetes_io_component="api"})',
                     threshold: 50,
+                    // The document names the metric, not a number: 50 in flight per pod is ours.
+                    scope: "per-pod",
                 },
             ],
             resources: { cpuRequest: "500m", memoryRequest: "512Mi", cpuLimit: "2", memoryLimit: "1Gi" },
@@ -58,7 +60,7 @@ export const assignmentService: K8sServiceCard = {
             description: "NATS consumers + outbox publisher",
             runtime: "deployment",
             replicas: { dev: { min: 1, max: 2 }, staging: { min: 2, max: 6 }, prod: { min: 3, max: 12 } },
-            scaling: [{ kind: "nats-jetstream", stream: "ASSIGNMENT", consumer: "assignment-worker", lagThreshold: 1000 }],
+            scaling: [{ kind: "nats-jetstream", stream: "ASSIGNMENT", consumer: "assignment-worker", lagThreshold: 1000, scope: "backlog" }],
             resources: { cpuRequest: "500m", memoryRequest: "512Mi", cpuLimit: "2", memoryLimit: "1Gi" },
             nodePool: "worker",
             dbPoolPerPod: 5,
@@ -90,6 +92,8 @@ export const assignmentService: K8sServiceCard = {
                     metric: "ai_suggest_queue",
                     query: 'sum(ai_suggest_queue{namespace="assignment"})',
                     threshold: 10,
+                    // "ai_suggest_queue > 10": a queue depth, not per pod.
+                    scope: "backlog",
                 },
             ],
             resources: { cpuRequest: "250m", memoryRequest: "256Mi", cpuLimit: "1", memoryLimit: "512Mi" },

@@ -28,11 +28,15 @@ export const progressService: K8sServiceCard = {
                     metric: "http_requests_per_second",
                     query: 'sum(rate(http_server_request_duration_seconds_count{namespace="progress",app_kubernetes_io_component="api"}[2m]))',
                     threshold: 500,
+                    // "req-rate > 500 rps" has no "/pod": the first scale-up comes at 500 rps in total.
+                    scope: "rate",
                 },
             ],
             resources: { cpuRequest: "500m", cpuLimit: "2000m", memoryRequest: "512Mi", memoryLimit: "2Gi" },
             nodePool: "core",
             dbPoolPerPod: 4,
+            // seeds/003 §12: "progress-api ──▶ Postgres read replicas".
+            readsFromReplicas: true,
             // The edge (WAF) admits /xapi/ statements only from allow-listed LRS sources with an API key.
             exposure: { port: 8080, protocol: "http", reach: "edge", pathPrefix: "/xapi" },
             probes: standardProbes(),
@@ -43,7 +47,7 @@ export const progressService: K8sServiceCard = {
             description: "High-throughput statement ingest pipeline (NATS consumer)",
             runtime: "deployment",
             replicas: { dev: { min: 1, max: 2 }, staging: { min: 3, max: 20 }, prod: { min: 5, max: 100 } },
-            scaling: [{ kind: "nats-jetstream", stream: "PROGRESS_STATEMENTS", consumer: "progress-ingest", lagThreshold: 1000 }],
+            scaling: [{ kind: "nats-jetstream", stream: "PROGRESS_STATEMENTS", consumer: "progress-ingest", lagThreshold: 1000, scope: "backlog" }],
             resources: { cpuRequest: "1000m", cpuLimit: "4000m", memoryRequest: "1Gi", memoryLimit: "4Gi" },
             nodePool: "worker",
             // 100 pods: batched inserts through pgbouncer (transaction mode) need few server connections each.
@@ -56,8 +60,8 @@ export const progressService: K8sServiceCard = {
             description: "Attempt + completion projection from statements",
             runtime: "deployment",
             replicas: { dev: { min: 1, max: 2 }, staging: { min: 2, max: 6 }, prod: { min: 3, max: 20 } },
-            // Lag in seconds is not divided by more pods: the query's value itself is the target.
-            scaling: [{ kind: "prometheus", metric: "progress_projection_lag_seconds", query: 'max(progress_projection_lag_seconds{namespace="progress"})', threshold: 10, perPod: false }],
+            // "projection lag > 10s": a lag the role works down, not divided by more pods; the first scale-up at 10 s.
+            scaling: [{ kind: "prometheus", metric: "progress_projection_lag_seconds", query: 'max(progress_projection_lag_seconds{namespace="progress"})', threshold: 10, scope: "backlog" }],
             resources: { cpuRequest: "500m", cpuLimit: "2000m", memoryRequest: "512Mi", memoryLimit: "2Gi" },
             nodePool: "worker",
             dbPoolPerPod: 4,
@@ -69,7 +73,7 @@ export const progressService: K8sServiceCard = {
             description: "NATS publisher of the outbox",
             runtime: "deployment",
             replicas: { dev: { min: 1, max: 2 }, staging: { min: 2, max: 4 }, prod: { min: 3, max: 8 } },
-            scaling: [{ kind: "prometheus", metric: "progress_outbox_backlog", query: 'sum(progress_outbox_backlog{namespace="progress"})', threshold: 5000 }],
+            scaling: [{ kind: "prometheus", metric: "progress_outbox_backlog", query: 'sum(progress_outbox_backlog{namespace="progress"})', threshold: 5000, scope: "backlog" }],
             // Not in the document: a relay reads rows and publishes, I/O bound; sized like authoring's worker.
             resources: { cpuRequest: "250m", cpuLimit: "1000m", memoryRequest: "256Mi", memoryLimit: "512Mi" },
             nodePool: "worker",

@@ -27,17 +27,25 @@ export interface ContainerResources {
     readonly memoryLimit: string;
 }
 
+/**
+ * What a trigger's number measures, which decides how it is rendered (components/k8s/scaling.ts):
+ * - `per-pod`: the document says "/pod" (or the number is ours, per replica): the number is each
+ *   replica's target (KEDA `AverageValue`).
+ * - `backlog`: a depth or lag the whole role works down (queue depth, outbox backlog, projection
+ *   lag): the first scale-up comes when the total reaches the number (KEDA `Value`).
+ * - `rate`: a total arrival rate that more replicas share but do not reduce: the first scale-up
+ *   comes when the total reaches the number, then each replica carries number / minReplicas.
+ */
+export type TriggerScope = "per-pod" | "backlog" | "rate";
+
 /** A scaling trigger from the documents; each is rendered by a maintained mechanism (KEDA). */
 export type ScalingTrigger =
     /** Average CPU utilisation across pods, percent of the request. */
     | { readonly kind: "cpu"; readonly targetUtilizationPercent: number }
-    /**
-     * A Prometheus query whose value per pod must stay at or below `threshold`; with `perPod: false`
-     * the query's value itself is the target (lag in seconds, which more pods do not divide).
-     */
-    | { readonly kind: "prometheus"; readonly metric: string; readonly query: string; readonly threshold: number; readonly perPod?: boolean }
-    /** JetStream consumer lag (pending messages) above which another replica is added. */
-    | { readonly kind: "nats-jetstream"; readonly stream: string; readonly consumer: string; readonly lagThreshold: number };
+    /** A Prometheus query and the document's number for it, read as `scope` says. */
+    | { readonly kind: "prometheus"; readonly metric: string; readonly query: string; readonly threshold: number; readonly scope: TriggerScope }
+    /** JetStream consumer lag (pending + unacknowledged messages of the consumer, a queue depth). */
+    | { readonly kind: "nats-jetstream"; readonly stream: string; readonly consumer: string; readonly lagThreshold: number; readonly scope: Exclude<TriggerScope, "rate"> };
 
 export interface HttpProbe {
     readonly path: string;
@@ -83,8 +91,10 @@ export interface K8sRole {
     readonly scaling: readonly ScalingTrigger[];
     readonly resources: ContainerResources;
     readonly nodePool: NodePool;
-    /** Database connections each pod opens to the service's primary database (0: none). */
+    /** Database connections each pod opens to the service's primary database (0: none); the pod gets it as `DB_POOL_SIZE`. */
     readonly dbPoolPerPod: number;
+    /** Reads go to the Aurora reader endpoint (seeds/003 §12): the pod gets `POSTGRES_READ_URL`. */
+    readonly readsFromReplicas?: boolean;
     readonly exposure?: Exposure;
     /** Absent for cron jobs. */
     readonly probes?: Probes;

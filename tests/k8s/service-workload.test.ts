@@ -86,11 +86,13 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             {
                 type: "nats-jetstream",
                 name: "assignment-worker-lag",
-                metadata: { natsServerMonitoringEndpoint: "nats.nats.svc:8222", account: "APP", stream: "ASSIGNMENT", consumer: "assignment-worker", lagThreshold: "1000" },
+                // "nats_consumer_pending > 1000" is a queue depth: Value, 1000 / 1.1 (the HPA's tolerance) → first scale-up at 1000 (tests/scaling).
+                metricType: "Value",
+                metadata: { natsServerMonitoringEndpoint: "nats.nats.svc:8222", account: "APP", stream: "ASSIGNMENT", consumer: "assignment-worker", lagThreshold: "909" },
             },
         ]);
         const ai = named(run, "ScaledObject", "assignment", "assignment-ai-suggest").spec;
-        expect([ai.minReplicaCount, ai.maxReplicaCount, ai.triggers[0].metadata.threshold]).toEqual([1, 4, "10"]);
+        expect([ai.minReplicaCount, ai.maxReplicaCount, ai.triggers[0].metricType, ai.triggers[0].metadata.threshold]).toEqual([1, 4, "Value", "9.09"]);
     });
 
     it("leaves the replica count of autoscaled Deployments to the HPA and fixes the StatefulSet at 2", () => {
@@ -339,14 +341,15 @@ describe("ServiceWorkload: authoring-service (seeds/002) and progress-service (s
     it("progress: api/ingest/projector/outbox-relay with the document's ranges and triggers", () => {
         const so = (n: string) => named(run, "ScaledObject", "progress", n).spec;
         expect([so("progress-api").minReplicaCount, so("progress-api").maxReplicaCount]).toEqual([5, 50]);
-        expect(items(so("progress-api").triggers).map((t) => t.metadata.value ?? t.metadata.threshold)).toEqual(["60", "500"]);
+        // 500 rps in total at 5 replicas: 500 / (5 × 1.1) per replica (tests/scaling).
+        expect(items(so("progress-api").triggers).map((t) => t.metadata.value ?? t.metadata.threshold)).toEqual(["60", "90.909"]);
         expect([so("progress-ingest").minReplicaCount, so("progress-ingest").maxReplicaCount]).toEqual([5, 100]);
-        expect(so("progress-ingest").triggers[0]).toMatchObject({ type: "nats-jetstream", metadata: { lagThreshold: "1000", consumer: "progress-ingest" } });
+        expect(so("progress-ingest").triggers[0]).toMatchObject({ type: "nats-jetstream", metricType: "Value", metadata: { lagThreshold: "909", consumer: "progress-ingest" } });
         expect([so("progress-projector").minReplicaCount, so("progress-projector").maxReplicaCount]).toEqual([3, 20]);
-        // Lag in seconds is a Value target: more pods do not divide it.
-        expect(so("progress-projector").triggers[0]).toMatchObject({ type: "prometheus", metricType: "Value", metadata: { threshold: "10" } });
+        // Lag in seconds is a Value target: more pods do not divide it; 10 / 1.1 so the first scale-up comes at 10 s.
+        expect(so("progress-projector").triggers[0]).toMatchObject({ type: "prometheus", metricType: "Value", metadata: { threshold: "9.09" } });
         expect([so("progress-outbox-relay").minReplicaCount, so("progress-outbox-relay").maxReplicaCount]).toEqual([3, 8]);
-        expect(so("progress-outbox-relay").triggers[0].metadata.threshold).toBe("5000");
+        expect(so("progress-outbox-relay").triggers[0].metadata.threshold).toBe("4545.454");
         const res = (n: string) => container(named(run, "Deployment", "progress", n)).resources;
         expect(res("progress-ingest")).toEqual({ requests: { cpu: "1000m", memory: "1Gi" }, limits: { cpu: "4000m", memory: "4Gi" } });
         expect(res("progress-api")).toEqual({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2000m", memory: "2Gi" } });

@@ -12,7 +12,7 @@ function input(card: K8sServiceCard = assignmentService, overrides: Partial<Work
         card,
         image,
         replicas: resolveReplicas([card], "prod"),
-        bindings: { [card.service]: { secretKeys: [...card.secrets], serviceAccountName: card.service, namespace: card.namespace } },
+        bindings: { [card.service]: { secretKeys: [...card.secrets], serviceAccountName: card.service, namespace: card.namespace, hasDatabaseReadUrl: card.database !== undefined } },
         ...overrides,
     };
 }
