@@ -15,7 +15,8 @@ import { ProjectServices } from "../components/gcp/project";
 import { PubSub } from "../components/gcp/pubsub";
 import { RegionalPlatform } from "../components/gcp/regional-platform";
 import { Secrets } from "../components/gcp/secrets";
-import { NotificationBucket } from "../components/gcp/storage";
+import { AccessLogBucket, NotificationBucket } from "../components/gcp/storage";
+import { gcsLogWriterGroup } from "../data/log-delivery";
 import { standardLabels } from "../data/naming/tags";
 import { DeployContext } from "../data/context";
 import { GcpHandle } from "./interconnect";
@@ -152,6 +153,18 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
                   protect,
                   provider: s.global,
               });
+    const accessLogs = new AccessLogBucket(`${unit}-access-logs`, {
+        bucketName: `${bucketName(unit, env, config.residency)}-access-logs`,
+        location: placement.location,
+        dataLocations: placement.dataLocations,
+        keyId: bucketKey.keyId,
+        retentionDays: ctx.profile.logRetentionDays,
+        protect,
+        writerGroup: gcsLogWriterGroup,
+        labels,
+        provider: s.global,
+        dependsOn: bucketKey.grants,
+    });
     const bucket = new NotificationBucket(`${unit}-assets`, {
         bucketName: bucketName(unit, env, config.residency),
         location: placement.location,
@@ -163,6 +176,7 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
         labels,
         provider: s.global,
         dependsOn: bucketKey.grants,
+        accessLogBucket: accessLogs.bucketName,
     });
     const platforms: Record<string, RegionalPlatform> = {};
     regions.forEach((r, index) => {

@@ -56,10 +56,29 @@ export interface AuroraDatabaseArgs {
     readonly protect: boolean;
     /** Secrets Manager recovery window for the master secret of a global primary. */
     readonly secretRecoveryDays: number;
+    /** CMK of the logs data class: the cluster's exported PostgreSQL log (pgaudit records included). */
+    readonly logsKeyArn: pulumi.Input<string>;
+    /** Days the exported PostgreSQL log is kept (environment profile). */
+    readonly logRetentionDays: number;
 }
 
 export const postgresPort = 5432;
 export const auroraFamily = "aurora-postgresql16";
+
+/**
+ * Statement and audit logging: pgaudit records DDL and role/privilege changes (`ddl,role`), the
+ * PostgreSQL log adds every DDL statement (`log_statement = ddl`), never parameters (they can carry
+ * personal data). `pgaudit.role` names the role object auditing uses: RDS requires it to exist,
+ * and creating it is SQL (`CREATE ROLE rds_pgaudit; CREATE EXTENSION pgaudit;`), which the
+ * services' migration bootstrap runs as the master user before its first migration.
+ */
+export const auditParameters: readonly { readonly name: string; readonly value: string; readonly applyMethod?: "pending-reboot" }[] = [
+    { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", applyMethod: "pending-reboot" },
+    { name: "pgaudit.log", value: "ddl,role" },
+    { name: "pgaudit.role", value: "rds_pgaudit" },
+    { name: "pgaudit.log_parameter", value: "0" },
+    { name: "log_statement", value: "ddl" },
+];
 
 /** Pure validation, run before any resource. */
 export function validateAuroraArgs(args: Pick<AuroraDatabaseArgs, "role" | "globalClusterId" | "backupRetentionDays" | "readers" | "maxConnections" | "engineVersion">): string[] {
@@ -130,7 +149,7 @@ export class AuroraDatabase extends pulumi.ComponentResource {
                     { name: "log_temp_files", value: "0" },
                     { name: "log_connections", value: "1" },
                     { name: "log_disconnections", value: "1" },
-                    { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
+                    ...auditParameters,
                 ],
                 tags,
             },
@@ -144,6 +163,14 @@ export class AuroraDatabase extends pulumi.ComponentResource {
                 parameters: [{ name: "max_connections", value: String(args.maxConnections), applyMethod: "pending-reboot" }],
                 tags,
             },
+            o,
+        );
+
+        // RDS exports the PostgreSQL log (pgaudit's records included) to this group; created first, so it is ours:
+        // encrypted with the logs CMK and kept for the environment's retention instead of RDS's never-expiring default.
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-postgresql-log`,
+            { name: `/aws/rds/cluster/${identifier}/postgresql`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn, tags },
             o,
         );
 
@@ -204,7 +231,7 @@ export class AuroraDatabase extends pulumi.ComponentResource {
                 tags,
             },
             // A secondary's replication source is managed by the global cluster (failover swaps it).
-            { ...keep, dependsOn: [...(args.primaryResources ?? [])], ignoreChanges: args.role === "global-secondary" ? ["replicationSourceIdentifier", "globalClusterIdentifier"] : [] },
+            { ...keep, dependsOn: [...(args.primaryResources ?? []), logGroup], ignoreChanges: args.role === "global-secondary" ? ["replicationSourceIdentifier", "globalClusterIdentifier"] : [] },
         );
         if (args.role === "standalone") {
             masterSecretArn = this.cluster.masterUserSecrets.apply((s) => s[0]?.secretArn ?? "");

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { charts, helmRelease, platformNamespace } from "./helm";
 import { ambientLabel } from "../../data/mesh";
 import { OidcIdentity, irsaRole } from "./irsa";
+import { logPrefixes } from "../../data/log-delivery";
 
 export interface EdgeArgs {
     /** Environment (dev, staging, prod): names, tags and sizing. */
@@ -46,6 +47,8 @@ export interface EdgeArgs {
     readonly logRetentionDays: number;
     /** Deletion protection and Pulumi `protect` for stateful resources (staging/prod). */
     readonly protect: boolean;
+    /** The region's access-log bucket (components/aws/access-logs.ts): the ALB writes its access logs there. */
+    readonly accessLogs: { readonly bucketName: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     /** Node groups and platform releases the controllers wait for. */
     readonly after: readonly pulumi.Resource[];
 }
@@ -203,8 +206,10 @@ export class Edge extends pulumi.ComponentResource {
                 enableDeletionProtection: args.protect,
                 enableHttp2: true,
                 desyncMitigationMode: "strictest",
+                // Every request, to the region's locked log bucket (ELB checks the bucket policy when logging is turned on).
+                accessLogs: { bucket: args.accessLogs.bucketName, prefix: logPrefixes.alb, enabled: true },
             },
-            a,
+            { ...a, dependsOn: [...args.accessLogs.ready] },
         );
         this.albDnsName = alb.dnsName;
         const tg = new aws.lb.TargetGroup(

@@ -10,6 +10,7 @@ import { RegionalPlatformHandle, ServiceBinding } from "../contracts";
 import { PriorityClasses } from "../k8s/priority-classes";
 import { standardTags } from "../../data/naming/tags";
 import { AuroraDatabase, AuroraRole } from "./aurora";
+import { AccessLogBucket } from "./access-logs";
 import { Edge, gatewayName, gatewayNamespace } from "./edge";
 import { EksCluster } from "./eks";
 import { KmsKeys } from "./kms";
@@ -129,6 +130,12 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         );
 
         this.network = { vpcId: net.vpcId, cidr: net.cidr, privateRouteTableIds: net.privateRouteTableIds };
+        // ALB and S3 server access logs of this region, kept for the environment's log retention.
+        const accessLogs = new AccessLogBucket(
+            `${name}-access-logs`,
+            { environment: args.environment, region: args.region, accountId: args.accountId, retentionDays: profile.logRetentionDays, protect },
+            p,
+        );
 
         const sizes = Object.fromEntries(nodePools.map((pool) => [pool, nodeGroupSize(pool, args.cards, args.replicas, ap)])) as Record<NodePool, NodeGroupSize>;
         this.nodeGroupSizes = sizes;
@@ -296,6 +303,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     backupWindow: ap.aurora.backupWindow,
                     maintenanceWindow: ap.aurora.maintenanceWindow,
                     performanceInsightsRetentionDays: ap.aurora.performanceInsightsRetentionDays,
+                    logsKeyArn: kms.arns.logs,
+                    logRetentionDays: profile.logRetentionDays,
                     protect,
                     secretRecoveryDays,
                 },
@@ -332,6 +341,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 logsKeyArn: kms.arns.logs,
                 logRetentionDays: profile.logRetentionDays,
                 protect,
+                accessLogs,
                 after: [...eks.ready, addons.prometheus],
             },
             { parent: this, provider: k8sProvider, awsProvider: provider },
@@ -363,6 +373,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     features: args.features,
                     protect,
                     secretRecoveryDays,
+                    accessLogs,
                 },
                 p,
             );

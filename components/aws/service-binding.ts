@@ -5,6 +5,7 @@ import { FeatureSwitches, featureOfSecret, switchOf } from "../../data/catalog/f
 import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
+import { bucketAccessLogging } from "./access-logs";
 
 /** Where a service's secret values come from in this region (each optional: absent → no value). */
 export interface SecretSources {
@@ -47,6 +48,8 @@ export interface ServiceCloudResourcesArgs {
     readonly protect: boolean;
     /** Secrets Manager recovery window (30 in staging/prod). */
     readonly secretRecoveryDays: number;
+    /** The region's access-log bucket (components/aws/access-logs.ts): every bucket here logs its requests there. */
+    readonly accessLogs: { readonly bucketName: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
 }
 
 /** The Postgres role a service logs in as with IAM authentication (case study §19: a database role per service). */
@@ -165,6 +168,8 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 });
             }
             new aws.s3.BucketLifecycleConfiguration(`${b}-lifecycle`, { bucket: bucket.id, rules }, o);
+            // Who read or wrote what: S3 server access logs to the region's locked log bucket.
+            bucketAccessLogging(`${b}-access-logs`, { id: bucket.id, name: bucket.bucket }, args.accessLogs, o);
             new aws.s3.BucketPolicy(
                 `${b}-tls-only`,
                 {

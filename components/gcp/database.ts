@@ -5,6 +5,9 @@ import { sundayTwoAmLocal } from "../../data/naming/gcp";
 
 /**
  * Flags: IAM database authentication and the connection/lock/checkpoint logging CIS asks for;
+ * pgaudit on (`cloudsql.enable_pgaudit`) recording DDL and role/privilege changes, and every DDL
+ * statement in the PostgreSQL log (`log_statement = ddl`); Cloud Logging receives both (pgaudit's as
+ * data-access audit logs). `CREATE EXTENSION pgaudit` in the database is the migrator's first step;
  * `log_min_duration_statement = -1` because statement text can carry personal data (CIS 6.2.7).
  * pg_partman, pgcrypto, pg_stat_statements and uuid-ossp need no flag on Cloud SQL (CREATE EXTENSION
  * by the cloudsqlsuperuser role); partition maintenance is run by the scheduler, not pg_partman's
@@ -21,6 +24,10 @@ export function databaseFlags(maxConnections: number): { name: string; value: st
         { name: "log_min_duration_statement", value: "-1" },
         { name: "log_min_error_statement", value: "error" },
         { name: "max_connections", value: String(maxConnections) },
+        { name: "cloudsql.enable_pgaudit", value: "on" },
+        { name: "pgaudit.log", value: "ddl,role" },
+        { name: "pgaudit.log_parameter", value: "off" },
+        { name: "log_statement", value: "ddl" },
     ];
 }
 

@@ -15,6 +15,18 @@ export const wafRules = [
     "sessionfixation-v33-stable",
 ] as const;
 
+/**
+ * Cloud Armor's preconfigured rule for the Log4j family (CVE-2021-44228 and its variants), the
+ * counterpart of AWS WAF's KnownBadInputs group; every signature of the set (sensitivity 4).
+ */
+export const cveRule = { rule: "cve-canary", sensitivity: 4 } as const;
+
+/**
+ * The edge's TLS (seed 001 §2: "TLS 1.3"). SSL policies accept `minTlsVersion: TLS_1_3` with the
+ * RESTRICTED profile (Compute API `SslPolicy.MinTlsVersion`), so TLS 1.2 and older are refused.
+ */
+export const edgeTls = { profile: "RESTRICTED", minTlsVersion: "TLS_1_3" } as const;
+
 /** Header the platform gateway sets from `tenants_local.region` (seed 001 §1, §10). */
 export const tenantRegionHeader = "X-Tenant-Region";
 /** Status for a tenant routed to a region that does not hold its data (seed 001 §10). */
@@ -25,6 +37,12 @@ export const rateLimitIntervalSec = 10;
 
 /** The Cloud Armor rules: WAF denials, per-vendor webhook throttles, default allow. */
 export function securityPolicyRules(vendors: readonly WebhookVendor[]): gcp.types.input.compute.SecurityPolicyRule[] {
+    const cve = {
+        priority: 999,
+        action: "deny(403)",
+        description: `WAF ${cveRule.rule} (Log4j family)`,
+        match: { expr: { expression: `evaluatePreconfiguredWaf('${cveRule.rule}', {'sensitivity': ${cveRule.sensitivity}})` } },
+    };
     const waf = wafRules.map((rule, i) => ({
         priority: 1000 + i,
         action: "deny(403)",
@@ -49,7 +67,7 @@ export function securityPolicyRules(vendors: readonly WebhookVendor[]): gcp.type
         description: "default allow (after WAF and rate limits)",
         match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } },
     };
-    return [...waf, ...throttles, fallback];
+    return [cve, ...waf, ...throttles, fallback];
 }
 
 export interface EdgeRegion {
@@ -79,7 +97,7 @@ export interface EdgeArgs {
 /**
  * The edge (seed 001 §2, §5, §10), once per stack: a global external Application Load Balancer
  * (EXTERNAL_MANAGED) with a serverless NEG and backend service per active region, managed
- * certificate, TLS 1.2+ RESTRICTED, HTTP→HTTPS redirect, Cloud Armor (WAF, per-vendor webhook caps),
+ * certificate, TLS 1.3 only (RESTRICTED), HTTP→HTTPS redirect, Cloud Armor (WAF incl. the Log4j family, per-vendor webhook caps),
  * and the residency rule. Cloud Armor can deny only with 403/404/502, so the 451 comes from the URL
  * map: a route rule matching a tenant-region header this stack does not serve aborts with 451
  * (fault injection, 100 %; supported by the global external ALB). An internal Application Load
@@ -135,7 +153,7 @@ export class Edge extends pulumi.ComponentResource {
         const ip = new gcp.compute.GlobalAddress(`${name}-ip`, { name: `${prefix}-edge`, addressType: "EXTERNAL", ipVersion: "IPV4" }, child);
         this.publicIp = ip.address;
         const cert = new gcp.compute.ManagedSslCertificate(`${name}-cert`, { name: `${prefix}-edge`, managed: { domains: [`${args.publicHost}.`] } }, child);
-        const sslPolicy = new gcp.compute.SSLPolicy(`${name}-ssl`, { name: `${prefix}-tls12`, profile: "RESTRICTED", minTlsVersion: "TLS_1_2" }, child);
+        const sslPolicy = new gcp.compute.SSLPolicy(`${name}-ssl`, { name: `${prefix}-tls13`, ...edgeTls }, child);
         const servedRegex = `^(${args.regions.map((r) => r.region.replace(/-/g, "\\-")).join("|")})$`;
         const urlMap = new gcp.compute.URLMap(
             `${name}-urlmap`,

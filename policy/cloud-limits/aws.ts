@@ -513,6 +513,10 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("providerType", ["Bitbucket", "GitHub", "GitHubEnterpriseServer", "GitLab", "GitLabSelfManaged", "AzureDevOps"], doc("codeconnections/latest/APIReference/API_CreateConnection.html")),
         awsTags(),
     ),
+    "aws:s3/bucketLogging:BucketLogging": entry(
+        text("targetPrefix", { max: 1024 }, doc("AmazonS3/latest/API/API_LoggingEnabled.html")),
+        oneOf("targetObjectKeyFormat.partitionedPrefix.partitionDateSource", ["EventTime", "DeliveryTime"], doc("AmazonS3/latest/API/API_PartitionedPrefix.html")),
+    ),
 };
 
 function rangeOfPort(v: unknown): string | undefined {

@@ -491,6 +491,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         custom("range", "maxInstances", (v, p) => (typeof v === "number" && typeof p.minInstances === "number" && v <= p.minInstances ? `greater than minInstances (${p.minInstances})` : undefined), CONNECTOR),
         oneOf("machineType", ["f1-micro", "e2-micro", "e2-standard-4"], "https://cloud.google.com/vpc/docs/serverless-vpc-access#scaling"),
     ),
+    "gcp:storage/bucketIAMMember:BucketIAMMember": iamMemberEntry(),
 };
 
 /** Provider-level defaults merged into every resource's labels, and the project id. */

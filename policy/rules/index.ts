@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { auditPolicies } from "./audit";
 import { awsPolicies } from "./aws";
 import { cloudLimitPolicies } from "./cloud-limits";
 import { commonPolicies } from "./common";
@@ -19,4 +20,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...cloudLimitPolicies,
     ...startupPolicies,
     ...graphPolicies,
+    ...auditPolicies,
 ];
