@@ -163,7 +163,9 @@ export function s3LogBucketGaps(bucket: PolicyResource, attached: readonly Polic
     });
     const actions = (s: Record<string, unknown>) => (Array.isArray(s.Action) ? s.Action.map(String) : [String(s.Action)]);
     if (!statements.some((s) => s.Effect === "Deny" && obj(obj(s.Condition).Bool)["aws:SecureTransport"] === "false")) gaps.push("a TLS-only policy");
-    if (isProtected(bucket) && !statements.some((s) => s.Effect === "Deny" && actions(s).some((a) => a === "s3:DeleteObject" || a === "s3:*"))) gaps.push("a policy denying log deletion");
+    // Unconditional: the TLS-only deny also names s3:* but only for plaintext requests.
+    const deniesDeletion = statements.some((s) => s.Effect === "Deny" && s.Condition === undefined && actions(s).some((a) => a === "s3:DeleteObject" || a === "s3:*"));
+    if (isProtected(bucket) && !deniesDeletion) gaps.push("a policy denying log deletion");
     return gaps;
 }
 

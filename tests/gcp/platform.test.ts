@@ -299,10 +299,10 @@ describe("prod-eu: one regional platform per region, one edge", () => {
         expect(ud).toMatch(/europe-docker\.pkg\.dev\/melmastoon-prod-eu\/mirror\/pgbouncer@sha256:/);
     });
 
-    it("fronts the API with the global ALB: TLS 1.2 RESTRICTED, WAF, per-vendor caps and a 451 residency route", async () => {
+    it("fronts the API with the global ALB: TLS 1.3 (seed 001 §2) RESTRICTED, WAF, per-vendor caps and a 451 residency route", async () => {
         const { run } = await planOf("prod-eu");
         expect(run.error).toBeNull();
-        expect(props(byType(run, T.sslPolicy)[0])).toMatchObject({ profile: "RESTRICTED", minTlsVersion: "TLS_1_2" });
+        expect(props(byType(run, T.sslPolicy)[0])).toMatchObject({ profile: "RESTRICTED", minTlsVersion: "TLS_1_3" });
         const rules = a(props(byType(run, T.armor)[0]).rules).map(o);
         const exprs = rules.map((r) => String(o(o(r.match).expr).expression));
         expect(exprs.some((e) => e.includes("sqli-v33-stable"))).toBe(true);
