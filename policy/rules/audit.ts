@@ -35,7 +35,7 @@ export function missingAuditSettings(settings: ReadonlyMap<string, string>, engi
 const asMap = (list: unknown): Map<string, string> => new Map(arr(list).map((p) => [String(obj(p).name), String(obj(p).value)]));
 
 export const postgresAuditLogging: StackValidationPolicy = {
-    name: "audit-pgaudit",
+    name: "audit/pgaudit",
     description:
         "Every Postgres records DDL and role changes: Aurora clusters use a cluster parameter group preloading pgaudit with pgaudit.log ⊇ ddl,role, " +
         "pgaudit.role = rds_pgaudit and log_statement = ddl; Cloud SQL instances set cloudsql.enable_pgaudit, pgaudit.log and log_statement.",
@@ -67,7 +67,7 @@ export const postgresAuditLogging: StackValidationPolicy = {
 const proxiedSchemes = new Set(["EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL_MANAGED", "INTERNAL_SELF_MANAGED"]);
 
 export const loadBalancerAccessLogs: ResourceValidationPolicy = {
-    name: "audit-lb-access-logs",
+    name: "audit/lb-access-logs",
     description:
         "Every load balancer logs its requests: ALBs send access logs to S3, GCP proxy load balancers' backend services enable logging at sample rate 1, " +
         "and a Kubernetes Service of type LoadBalancer on AWS carries the access-log annotations.",
@@ -114,7 +114,7 @@ function names(child: PolicyResource, field: string, bucket: PolicyResource): bo
 }
 
 export const bucketAccessLogs: StackValidationPolicy = {
-    name: "audit-bucket-access-logs",
+    name: "audit/bucket-access-logs",
     description:
         "Every bucket of record logs its requests to a log bucket: an S3 bucket has a BucketLogging targeting a bucket tagged purpose=access-logs; " +
         "a Cloud Storage bucket has logging.logBucket naming a bucket labelled purpose=access-logs.",
@@ -170,7 +170,7 @@ export function s3LogBucketGaps(bucket: PolicyResource, attached: readonly Polic
 }
 
 export const logBucketLocked: StackValidationPolicy = {
-    name: "audit-log-bucket-locked",
+    name: "audit/log-bucket-locked",
     description:
         "Log buckets keep what they receive: S3 — public access blocked, BucketOwnerEnforced, default encryption, expiring lifecycle, TLS-only policy, " +
         "and in staging/prod a policy denying object deletion; Cloud Storage — public access prevented, uniform access, CMEK, a retention policy " +

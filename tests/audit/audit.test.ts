@@ -29,7 +29,7 @@ const paramGroup = (parameters: unknown[]) => fixture("aws:rds/clusterParameterG
 const cloudSql = (flags: { name: string; value: string }[]) =>
     fixture("gcp:sql/databaseInstance:DatabaseInstance", { databaseVersion: "POSTGRES_16", settings: { databaseFlags: flags } }, { name: "sql", provider: gcpProd.name });
 
-describe("audit-pgaudit", () => {
+describe("audit/pgaudit", () => {
     it("passes an Aurora cluster whose parameter group preloads pgaudit (ddl,role, rds_pgaudit, log_statement ddl) and Cloud SQL with the flags", async () => {
         expect(await check(postgresAuditLogging, cluster("db-params"), paramGroup(goodAuroraParams), cloudSql(databaseFlags(600)))).toEqual([]);
     });
@@ -37,7 +37,7 @@ describe("audit-pgaudit", () => {
     it("fails a cluster on the default parameter group, one without pgaudit, and Cloud SQL without cloudsql.enable_pgaudit", async () => {
         const noGroup = await check(postgresAuditLogging, cluster(undefined));
         expect(noGroup.map((f) => [f.ruleId, f.severity, f.message])).toEqual([
-            ["audit-pgaudit", "mandatory", 'Aurora cluster "db" has no cluster parameter group of this program (the default one loads no pgaudit)'],
+            ["audit/pgaudit", "mandatory", 'Aurora cluster "db" has no cluster parameter group of this program (the default one loads no pgaudit)'],
         ]);
         const bare = await check(
             postgresAuditLogging,
@@ -61,7 +61,7 @@ describe("audit-pgaudit", () => {
     });
 });
 
-describe("audit-lb-access-logs", () => {
+describe("audit/lb-access-logs", () => {
     const alb = (accessLogs?: unknown) => fixture("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "application", accessLogs }, { name: "alb", provider: awsProd.name });
     const backend = (scheme: string, logConfig?: unknown) => fixture("gcp:compute/backendService:BackendService", { loadBalancingScheme: scheme, logConfig }, { name: `be-${scheme}`, provider: gcpProd.name });
     const lbService = (annotations: Record<string, string>) => fixture("kubernetes:core/v1:Service", { metadata: { name: "nlb", annotations }, spec: { type: "LoadBalancer" } }, { name: "nlb" });
@@ -85,7 +85,7 @@ describe("audit-lb-access-logs", () => {
     });
 });
 
-describe("audit-bucket-access-logs", () => {
+describe("audit/bucket-access-logs", () => {
     const logBucket = fixture("aws:s3/bucket:Bucket", { bucket: "platform-access-logs-prod-us-east-1-654321", tags: { purpose: "access-logs" } }, { name: "logs", provider: awsProd.name });
     const drafts = fixture("aws:s3/bucket:Bucket", { bucket: "drafts-bucket", tags: { purpose: "drafts" } }, { name: "drafts", provider: awsProd.name });
     const other = fixture("aws:s3/bucket:Bucket", { bucket: "other-bucket", tags: { purpose: "misc" } }, { name: "other", provider: awsProd.name });
@@ -107,7 +107,7 @@ describe("audit-bucket-access-logs", () => {
     });
 });
 
-describe("audit-log-bucket-locked", () => {
+describe("audit/log-bucket-locked", () => {
     const name = "platform-access-logs-prod-us-east-1-654321";
     const s3Set = (provider: string, protect: boolean): RegisteredResource[] => [
         fixture("aws:s3/bucket:Bucket", { bucket: name, tags: { purpose: "access-logs" } }, { name: `logs-${provider}`, provider }),
@@ -189,7 +189,7 @@ describe.each(["prod-us", "prod-eu"])("%s: audit and access logs in the plan", (
     const logBuckets = () => byType(planned.run, "aws:s3/bucket:Bucket").filter((b) => (props(b).tags as Record<string, string>).purpose === "access-logs");
 
     it("no audit finding: pgaudit, access logs and locked log buckets everywhere", () => {
-        expect(planned.findings.filter((f) => f.ruleId.startsWith("audit-"))).toEqual([]);
+        expect(planned.findings.filter((f) => f.ruleId.startsWith("audit/"))).toEqual([]);
     });
 
     it("every Aurora cluster parameter group preloads pgaudit with pgaudit.log = ddl,role, pgaudit.role = rds_pgaudit, log_statement = ddl", () => {

@@ -6,6 +6,7 @@ import { resolveReplicas } from "../../data/replicas";
 import { dbClients } from "../../capacity/aws";
 import { RenderedTarget, firstScaleUpAt, renderedTarget, scalingProblems } from "../../components/k8s/scaling";
 import { validateServiceWorkload } from "../../components/k8s/validation";
+import { databaseEnv } from "../../components/k8s/pod";
 import { nonEmpty, planOf } from "../harness";
 import { Node, items, node } from "../k8s/tree";
 
@@ -121,6 +122,41 @@ describe("a role that reads from the replicas needs the reader endpoint", () => 
 
     it("passes with one", () => {
         expect(validateServiceWorkload(input(true))).toEqual([]);
+    });
+});
+
+describe("the pool the budget counts is the pool the pod gets", () => {
+    const progress = k8sServices(catalog).find((c) => c.service === "progress-service");
+    const roleOf = (name: string) => {
+        const role = progress?.roles.find((r) => r.name === name);
+        if (!progress || !role) {
+            throw new Error(`no progress-service/${name}`);
+        }
+        return { card: progress, role };
+    };
+
+    it("a database role's pod gets DB_POOL_SIZE = dbPoolPerPod; the replica reader also gets the reader URL", () => {
+        const { card, role } = roleOf("api");
+        expect(databaseEnv(card, role, "postgresql://reader")).toEqual([
+            { name: "DB_POOL_SIZE", value: String(role.dbPoolPerPod) },
+            { name: "POSTGRES_READ_URL", value: "postgresql://reader" },
+        ]);
+        const ingest = roleOf("ingest");
+        expect(databaseEnv(ingest.card, ingest.role, "postgresql://reader")).toEqual([{ name: "DB_POOL_SIZE", value: String(ingest.role.dbPoolPerPod) }]);
+    });
+
+    it("fails a role that budgets a pool in a service without a database, passes the catalog's", () => {
+        const { card } = roleOf("api");
+        const input = (database: typeof card.database) => ({
+            card: { ...card, database, roles: card.roles.map((r) => ({ ...r, readsFromReplicas: undefined })) },
+            replicas: resolveReplicas(catalog, "prod", {}),
+            image: `registry/progress@sha256:${"a".repeat(64)}`,
+            bindings: { "progress-service": { secretKeys: [...card.secrets], serviceAccountName: "progress-service", namespace: "progress", hasDatabaseReadUrl: true } },
+        });
+        expect(validateServiceWorkload(input(undefined))).toEqual(
+            card.roles.map((r) => `progress-service/${r.name}: a database pool of ${r.dbPoolPerPod} without a database`),
+        );
+        expect(validateServiceWorkload(input(card.database))).toEqual([]);
     });
 });
 
