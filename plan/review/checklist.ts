@@ -192,8 +192,17 @@ export const checklist: readonly ChecklistItem[] = [
                     checked.push(`${where(p)}: STRICT mTLS, AuthorizationPolicy ${authz.map(k8sName).join(", ")}`);
                 }
             }
+            // Edge-facing roles (card ingress `load-balancer`) take end users' calls through the load
+            // balancer and Cloud Armor; the IAM invoker check is for service-to-service callers.
+            const edgeRoles = new Set(input.cards.flatMap((c) => (c.platform === "cloud-run" ? c.roles.filter((r) => r.ingress === "load-balancer").map((r) => r.name) : [])));
             for (const s of input.index.of(CLOUD_RUN)) {
-                (obj(s.inputs).invokerIamDisabled === true ? problems : checked).push(`Cloud Run ${s.name}: invoker IAM ${obj(s.inputs).invokerIamDisabled === true ? "disabled" : "enforced"}`);
+                const role = str(obj(obj(s.inputs).labels).role) ?? "";
+                const disabled = obj(s.inputs).invokerIamDisabled === true;
+                if (edgeRoles.has(role)) {
+                    checked.push(`Cloud Run ${s.name}: edge-facing (behind the load balancer), invoker IAM ${disabled ? "off for end users" : "enforced"}`);
+                } else {
+                    (disabled ? problems : checked).push(`Cloud Run ${s.name}: invoker IAM ${disabled ? "disabled" : "enforced"}`);
+                }
             }
             return verdict(checked, problems);
         },

@@ -17,7 +17,7 @@ function label(text: string): string {
     return `"${text.replace(/"/g, "#quot;")}"`;
 }
 
-const replicas = (p: Placement) => p.roles.map((r) => `${r.role} ${r.minReplicas === r.maxReplicas ? r.minReplicas : `${r.minReplicas}-${r.maxReplicas}`}`).join(" · ");
+const replicas = (p: Placement) => p.roles.map((r) => `${r.role} ${r.kind === "CronJob" ? "cron" : r.minReplicas === r.maxReplicas ? r.minReplicas : `${r.minReplicas}-${r.maxReplicas}`}`).join(" · ");
 
 /** The store node an edge ends at, per region (shared stores: one per region; the database: per service). */
 function target(edge: GraphEdge, region: string, service: string, services: ReadonlySet<string>): { id: string; text: string; shape: "store" | "service" | "external" } {
