@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { createMermaidRenderer } from "mermaid-isomorphic";
+import { chromiumPath } from "./chromium";
 
 /**
  * The diagram's SVG: Mermaid (the project's own renderer, through mermaid-isomorphic, both from the
@@ -9,16 +10,6 @@ import { createMermaidRenderer } from "mermaid-isomorphic";
  * plan`, which must work on a machine without a browser: the plan writes diagram.mmd, this step
  * writes diagram.svg beside it (`npm run review`, run by CI).
  */
-
-export const defaultChromium = "/usr/bin/chromium";
-
-export function chromiumPath(): string {
-    const file = process.env.CHROMIUM_PATH ?? defaultChromium;
-    if (!fs.existsSync(file)) {
-        throw new Error(`no Chromium at ${file}: the review pack's SVG and its browser test need one (Debian: apt-get install -y chromium; or set CHROMIUM_PATH)`);
-    }
-    return file;
-}
 
 /** Mermaid's settings for the pack: SVG text labels (no HTML in foreignObject), so the SVG renders as an <img> too. */
 const mermaidConfig = { flowchart: { htmlLabels: false, useMaxWidth: false }, htmlLabels: false, fontFamily: "arial,sans-serif", securityLevel: "strict" as const };
