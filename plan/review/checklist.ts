@@ -47,8 +47,16 @@ export interface EvaluatedItem {
 }
 
 /** Derived once per evaluation: the placements of every card in the stack. */
+const placementCache = new WeakMap<ReviewInput, Placement[]>();
+
 function placements(input: ReviewInput): Placement[] {
-    return input.cards.flatMap((c) => placementsOf(input.index, c));
+    const cached = placementCache.get(input);
+    if (cached) {
+        return cached;
+    }
+    const all = input.cards.flatMap((c) => placementsOf(input.index, c));
+    placementCache.set(input, all);
+    return all;
 }
 
 const eks = (input: ReviewInput) => placements(input).filter((p) => p.platform === "eks");

@@ -63,7 +63,12 @@ export class PlanIndex {
 
     constructor(readonly resources: readonly ReviewResource[]) {
         for (const r of resources) {
-            this.types.set(r.type, [...(this.types.get(r.type) ?? []), r]);
+            const list = this.types.get(r.type);
+            if (list) {
+                list.push(r);
+            } else {
+                this.types.set(r.type, [r]);
+            }
         }
     }
 
