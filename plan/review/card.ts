@@ -112,7 +112,13 @@ export function renderDecisionRecord(stack: string, card: TopologyCard, placemen
     const where = placements.map((p) => `${p.region} (${p.namespace ? `namespace \`${p.namespace}\` on ${p.cluster}` : "Cloud Run"})`).join(", ") || "nowhere in this stack";
     const roles = placements[0]?.roles ?? [];
     const roleLines = roles.map((r) => `- ${r.role}: ${r.kind} \`${r.objectName}\`, ${range(r)} replicas (${r.scaling}), ${r.nodePool ? `node pool \`${r.nodePool}\`, ` : ""}${r.zoneSpread}, ${r.exposure}, service account \`${r.serviceAccount ?? "none"}\``);
-    const pool = card.platform === "eks" ? card.roles.map((r) => `- ${r.name}: DB pool per pod ${r.dbPoolPerPod}, max replicas ${roles.find((x) => x.role === r.name)?.maxReplicas ?? r.replicas.prod.max} → up to ${(roles.find((x) => x.role === r.name)?.maxReplicas ?? 0) * r.dbPoolPerPod} connections per region`) : card.roles.map((r) => `- ${r.name}: ${r.dbPoolPerInstance} DB connections per instance, concurrency ${r.concurrency}, timeout ${r.timeoutSeconds} s, max instances ${roles.find((x) => x.role === r.name)?.maxReplicas ?? "?"}`);
+    const pool = card.platform === "eks" ? card.roles.map((r) => {
+        const view = roles.find((x) => x.role === r.name);
+        if (!view || view.kind === "CronJob" || view.maxReplicas === null) {
+            return `- ${r.name}: DB pool per pod ${r.dbPoolPerPod}, ${view ? `${view.kind}, one pod per run` : "not registered in this stack"}`;
+        }
+        return `- ${r.name}: DB pool per pod ${r.dbPoolPerPod}, max replicas ${view.maxReplicas} → up to ${view.maxReplicas * r.dbPoolPerPod} connections per region`;
+    }) : card.roles.map((r) => `- ${r.name}: ${r.dbPoolPerInstance} DB connections per instance, concurrency ${r.concurrency}, timeout ${r.timeoutSeconds} s, max instances ${roles.find((x) => x.role === r.name)?.maxReplicas ?? "?"}`);
     return [
         `# ADR: Runtime topology for ${card.service} (${stack})`,
         "",
@@ -120,7 +126,7 @@ export function renderDecisionRecord(stack: string, card: TopologyCard, placemen
         `${card.service} is a ${card.criticality} service owned by ${card.owner} (${card.source}). It owns ${card.data.owns.join(", ") || "no data store"}, publishes ${card.data.publishes.join(", ") || "nothing"} and consumes ${card.data.consumes.join(", ") || "nothing"}. SLO: ${card.slo.availability}% availability, p95 ${card.slo.p95LatencyMs} ms. DR: RPO ${card.dr.rpoMinutes} min, RTO ${card.dr.rtoMinutes} min.`,
         "",
         "## Decision",
-        `${card.service} runs in ${where}, as the plan registered it:`,
+        `${card.service} runs in ${where}, as the plan registered it${placements.length > 1 ? ` (roles as in ${placements[0].region}; the cards list every region)` : ""}:`,
         ...roleLines,
         ...placements.map((p) => `- identity in ${p.region}: ${p.identity.join("; ") || "none"}; mesh mTLS ${p.meshMtls}`),
         "",
