@@ -94,8 +94,9 @@ export function cardObject(card: TopologyCard, placements: readonly Placement[])
         },
         observability: {
             slo: { availability: card.slo.availability, p95LatencyMs: card.slo.p95LatencyMs },
-            dashboards: [`${card.service}-overview`],
+            dashboards: [...new Set(placements.flatMap((p) => p.dashboards))].length ? [...new Set(placements.flatMap((p) => p.dashboards))] : ["none registered"],
             alerts: card.alerts,
+            alertsRegistered: [...new Set(placements.flatMap((p) => p.alerts))].length ? [...new Set(placements.flatMap((p) => p.alerts))] : ["none registered"],
             runbook: card.runbook,
         },
     };
@@ -111,7 +112,7 @@ const range = (r: RoleView) => (r.minReplicas === r.maxReplicas ? `${r.minReplic
 export function renderDecisionRecord(stack: string, card: TopologyCard, placements: readonly Placement[]): string {
     const where = placements.map((p) => `${p.region} (${p.namespace ? `namespace \`${p.namespace}\` on ${p.cluster}` : "Cloud Run"})`).join(", ") || "nowhere in this stack";
     const roles = placements[0]?.roles ?? [];
-    const roleLines = roles.map((r) => `- ${r.role}: ${r.kind} \`${r.objectName}\`, ${range(r)} replicas (${r.scaling}), ${r.nodePool ? `node pool \`${r.nodePool}\`, ` : ""}${r.zoneSpread}, ${r.exposure}, service account \`${r.serviceAccount ?? "none"}\``);
+    const roleLines = roles.map((r) => `- ${r.role}: ${r.kind} \`${r.objectName}\`, ${r.kind === "CronJob" ? "one pod per scheduled run" : `${range(r)} replicas (${r.scaling})`}, ${r.nodePool ? `node pool \`${r.nodePool}\`, ` : ""}${r.zoneSpread}, ${r.exposure}, service account \`${r.serviceAccount ?? "none"}\``);
     const pool = card.platform === "eks" ? card.roles.map((r) => {
         const view = roles.find((x) => x.role === r.name);
         if (!view || view.kind === "CronJob" || view.maxReplicas === null) {
@@ -123,7 +124,7 @@ export function renderDecisionRecord(stack: string, card: TopologyCard, placemen
         `# ADR: Runtime topology for ${card.service} (${stack})`,
         "",
         "## Context",
-        `${card.service} is a ${card.criticality} service owned by ${card.owner} (${card.source}). It owns ${card.data.owns.join(", ") || "no data store"}, publishes ${card.data.publishes.join(", ") || "nothing"} and consumes ${card.data.consumes.join(", ") || "nothing"}. SLO: ${card.slo.availability}% availability, p95 ${card.slo.p95LatencyMs} ms. DR: RPO ${card.dr.rpoMinutes} min, RTO ${card.dr.rtoMinutes} min.`,
+        `${card.service} is a ${card.criticality}-criticality service owned by ${card.owner} (${card.source}). It owns ${card.data.owns.join(", ") || "no data store"}, publishes ${card.data.publishes.join(", ") || "nothing"} and consumes ${card.data.consumes.join(", ") || "nothing"}. SLO: ${card.slo.availability}% availability, p95 ${card.slo.p95LatencyMs} ms. DR: RPO ${card.dr.rpoMinutes} min, RTO ${card.dr.rtoMinutes} min.`,
         "",
         "## Decision",
         `${card.service} runs in ${where}, as the plan registered it${placements.length > 1 ? ` (roles as in ${placements[0].region}; the cards list every region)` : ""}:`,

@@ -2,7 +2,7 @@ import { Finding } from "../../data/findings";
 import { TopologyCard } from "../../data/catalog/types";
 import type { GraphEdge } from "../../policy/graph/graph";
 import { failurePolicyFor, outboundOf } from "./card";
-import { CLOUD_RUN, K8S, PlanIndex, Placement, ReviewResource, arr, k8sName, k8sNamespace, labels, obj, placementsOf, podLabels, spec, str, workloadsOf } from "./model";
+import { CLOUD_RUN, K8S, PlanIndex, Placement, ReviewResource, arr, k8sName, k8sNamespace, obj, placementsOf, podLabels, prometheusAlerts, spec, str, workloadsOf } from "./model";
 
 /**
  * The case study's §26 review checklist, evaluated item by item against a stack's plan: each item
@@ -559,8 +559,7 @@ export const checklist: readonly ChecklistItem[] = [
             const checked: string[] = [];
             const problems: string[] = [];
             for (const p of eks(input)) {
-                const boards = input.index.of(K8S.configMap).filter((c) => (c.provider ?? "default") === p.cluster && labels(c).grafana_dashboard !== undefined && (k8sName(c) ?? "").includes(p.service.replace(/-service$/, "")));
-                (boards.length ? checked : problems).push(`${where(p)}: ${boards.length ? boards.map((b) => `${k8sNamespace(b)}/${k8sName(b)}`).join(", ") : "no dashboard ConfigMap (label grafana_dashboard)"}`);
+                (p.dashboards.length ? checked : problems).push(`${where(p)}: ${p.dashboards.length ? p.dashboards.join(", ") : "no dashboard ConfigMap (label grafana_dashboard)"}`);
             }
             return verdict(checked, problems);
         },
@@ -592,8 +591,8 @@ export const checklist: readonly ChecklistItem[] = [
             const checked: string[] = [];
             const problems: string[] = [];
             for (const { p, cluster, ns } of serviceNamespaces(input)) {
-                const alerts = input.index.inNamespace(K8S.prometheusRule, cluster, ns).flatMap((r) => arr(spec(r).groups).flatMap((g) => arr(obj(g).rules).map(obj).filter((x) => typeof x.alert === "string")));
-                (alerts.length ? checked : problems).push(`${where(p)}: ${alerts.length} alerting rule(s)${alerts.length ? ` (${alerts.slice(0, 4).map((a) => str(a.alert)).join(", ")}${alerts.length > 4 ? ", …" : ""})` : ", no PrometheusRule alerts"}`);
+                const alerts = prometheusAlerts(input.index, cluster, ns);
+                (alerts.length ? checked : problems).push(`${where(p)}: ${alerts.length} alerting rule(s)${alerts.length ? ` (${alerts.slice(0, 4).join(", ")}${alerts.length > 4 ? ", …" : ""})` : ", no PrometheusRule alerts"}`);
             }
             if (placements(input).some((p) => p.platform === "cloud-run")) {
                 const policies = input.index.of("gcp:monitoring/alertPolicy:AlertPolicy");

@@ -130,6 +130,23 @@ export interface Placement {
     readonly meshMtls: string;
     /** The service's own database as registered (identifier, protected). */
     readonly database: string | null;
+    /** Dashboards registered for it: Grafana ConfigMaps (label grafana_dashboard) or Cloud Monitoring dashboards. */
+    readonly dashboards: readonly string[];
+    /** Alerting rules registered for it (PrometheusRule alerts in its namespace, or Cloud Monitoring alert policies). */
+    readonly alerts: readonly string[];
+}
+
+/** The Grafana dashboard ConfigMaps of a service in a cluster: labelled for the sidecar, named for the service. */
+export function dashboardConfigMaps(index: PlanIndex, cluster: string, service: string): ReviewResource[] {
+    return index.of(K8S.configMap).filter((c) => (c.provider ?? "default") === cluster && labels(c).grafana_dashboard !== undefined && (k8sName(c) ?? "").includes(service.replace(/-service$/, "")));
+}
+
+/** The alert names of the PrometheusRules in a namespace. */
+export function prometheusAlerts(index: PlanIndex, cluster: string, namespace: string): string[] {
+    return index
+        .inNamespace(K8S.prometheusRule, cluster, namespace)
+        .flatMap((r) => arr(spec(r).groups).flatMap((g) => arr(obj(g).rules).map((x) => str(obj(x).alert))))
+        .filter((a): a is string => a !== undefined);
 }
 
 const quantity = (v: unknown): string | null => (typeof v === "string" ? v : typeof v === "number" ? String(v) : null);
@@ -233,6 +250,8 @@ export function eksPlacements(index: PlanIndex, card: K8sServiceCard): Placement
                 identity,
                 meshMtls: peer ? `${str(obj(spec(peer).mtls).mode) ?? "UNSET"} (PeerAuthentication ${card.namespace}/${k8sName(peer)})` : "none",
                 database: db ? `Aurora ${str(obj(db.inputs).clusterIdentifier) ?? db.name}${db.protect ? " [protect]" : ""}${obj(db.inputs).deletionProtection === true ? " deletionProtection" : ""}` : null,
+                dashboards: dashboardConfigMaps(index, cluster, card.service).map((c) => `ConfigMap ${k8sNamespace(c)}/${k8sName(c)}`),
+                alerts: [...new Set(prometheusAlerts(index, cluster, card.namespace))],
             };
         });
 }
@@ -278,6 +297,8 @@ export function cloudRunPlacements(index: PlanIndex, card: CloudRunServiceCard):
             identity: [...new Set(roles.map((r) => r.serviceAccount).filter((s): s is string => s !== null))].map((sa) => `GCP service account ${sa}`),
             meshMtls: "n/a (Cloud Run: TLS at Google's front end, IAM invoker checks per call)",
             database: db ? `Cloud SQL ${str(obj(db.inputs).name) ?? db.name}${db.protect ? " [protect]" : ""}${obj(db.inputs).deletionProtection === true ? " deletionProtection" : ""}` : null,
+            dashboards: index.of("gcp:monitoring/dashboard:Dashboard").map((d) => `Cloud Monitoring dashboard ${d.name}`),
+            alerts: index.of("gcp:monitoring/alertPolicy:AlertPolicy").map((a) => str(obj(a.inputs).displayName) ?? a.name),
         };
     });
 }
