@@ -4,6 +4,7 @@ import { activeCatalog } from "../data/catalog/synthetic";
 import { StackConfigError, catalogRequirements, parseStackConfig } from "../data/config";
 import { ROOT, readStackFile, selectStacks } from "./engine";
 import { ChildResult, largestFirst, planInChildren, previewHead } from "./parallel";
+import { writeStacksOverview } from "./review/pack";
 
 /**
  * `npm run plan -- [stack ...] [--out DIR] [--no-tree]`: the offline plan of the named stacks (all
@@ -74,6 +75,9 @@ async function cli(argv: readonly string[]): Promise<number> {
     for (const r of results) {
         process.stdout.write(r.report + "\n");
     }
+    // The side-by-side of every stack planned into this directory (each worker wrote its stack's column).
+    const overview = writeStacksOverview(outDir, selectStacks([]).stacks);
+    process.stderr.write(`review pack: ${path.relative(process.cwd(), path.join(overview, "index.html"))} (diagram SVGs: npm run review)\n`);
     const failed = results.filter((r) => r.error || r.mandatory > 0);
     process.stderr.write(`planned ${results.length} stack(s) in ${Date.now() - started} ms; ${failed.length === 0 ? "all clean" : `failing: ${failed.map((r) => r.stack).join(", ")}`}\n`);
     return failed.length === 0 ? 0 : 1;

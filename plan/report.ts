@@ -5,6 +5,7 @@ import type { RegisteredResource } from "./engine";
 import { renderGraph } from "../policy/graph/graph";
 import { previewHead } from "./parallel";
 import { PlannedStack, planStack, redacted, writePlan } from "./plan";
+import { writeReviewPack } from "./review/pack";
 
 /** Text output of the plan: a preview-like tree, counts, findings. */
 
@@ -105,6 +106,8 @@ export async function planToDir(stack: string, outDir: string, tree: boolean): P
     const config = configFile ? (JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>) : undefined;
     const planned = await planStack(stack, { config });
     const dir = writePlan(planned, outDir);
+    // The review pack (cards, decision records, §26 checklist, diagram source) beside the plan.
+    writeReviewPack(planned, outDir);
     if (process.env.PLAN_FULL_RUN === "1") {
         fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify(redacted(planned)));
     }
