@@ -19,6 +19,8 @@ export interface ServiceBinding {
     readonly secretNames: Readonly<Record<string, pulumi.Output<string>>>;
     /** S3 bucket names by purpose. */
     readonly bucketNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Non-secret settings the platform hands the service's ConfigMap (its Redis user, NATS inbox prefix and TLS files). */
+    readonly config?: Readonly<Record<string, string>>;
 }
 
 /** Where the shared in-cluster platform services are. */
@@ -50,6 +52,11 @@ export interface ClusterServices {
     readonly objectStorageCidrs?: pulumi.Input<readonly string[]>;
     /** NATS account holding the services' streams (KEDA reads consumer lag per account); default "APP". */
     readonly natsAccount?: string;
+    /**
+     * NATS requires TLS with a client certificate: each NATS client namespace gets a Certificate
+     * from this ClusterIssuer into `secretName` (`ca.crt`, `tls.crt`, `tls.key`), mounted in its pods.
+     */
+    readonly natsTls?: { readonly issuerName: string; readonly secretName: string };
     /** Namespace of the OpenTelemetry Collector (egress target). */
     readonly otelNamespace: string;
     /** Node label key and values selecting each node pool. */

@@ -2,6 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { FeatureSwitches, featureOfSecret, switchOf } from "../../data/catalog/features";
+import { inboxPrefixOf } from "../../data/broker";
+import { RotationSlots } from "../../data/rotation";
+import { natsClientConfig } from "../k8s/nats-client";
 import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
@@ -9,7 +12,8 @@ import { OidcIdentity, irsaRole } from "./irsa";
 /** Where a service's secret values come from in this region (each optional: absent → no value). */
 export interface SecretSources {
     readonly postgres?: { readonly host: pulumi.Output<string>; readonly port: number; readonly database: string; readonly clusterResourceId: pulumi.Output<string> };
-    readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly authToken: pulumi.Output<string> };
+    /** The service's own ElastiCache user (RBAC) and its current password. */
+    readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly userName: string; readonly password: pulumi.Output<string> };
     /** The service's NATS client URL with its credentials. */
     readonly natsCredentials?: pulumi.Output<string>;
     readonly otlpEndpoint: string;
@@ -40,6 +44,8 @@ export interface ServiceCloudResourcesArgs {
     readonly protect: boolean;
     /** Secrets Manager recovery window (30 in staging/prod). */
     readonly secretRecoveryDays: number;
+    /** Rotation slots of this deployment (data/rotation.ts): the signing key is renewed each period. */
+    readonly rotation: RotationSlots;
 }
 
 /** The Postgres role a service logs in as with IAM authentication (case study §19: a database role per service). */
@@ -78,7 +84,7 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
         const tags = { service: card.service };
 
         const signingKey = card.secrets.includes("INTERNAL_SVC_JWT_SIGNING_KEY")
-            ? new random.RandomPassword(`${name}-jwt-signing-key`, { length: 64, special: false }, { parent: this, provider: args.randomProvider })
+            ? new random.RandomPassword(`${name}-jwt-signing-key`, { length: 64, special: false, keepers: { rotation: String(args.rotation.period) } }, { parent: this, provider: args.randomProvider })
             : undefined;
         const valueOf = (key: string): pulumi.Output<string> | undefined => {
             switch (key) {
@@ -89,7 +95,8 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 }
                 case "REDIS_URL": {
                     const r = sources.redis;
-                    return r && pulumi.interpolate`rediss://:${r.authToken}@${r.host}:${r.port}`;
+                    // The service's own user (RBAC): its key prefix only.
+                    return r && pulumi.interpolate`rediss://${r.userName}:${r.password}@${r.host}:${r.port}`;
                 }
                 case "NATS_CREDS":
                     return sources.natsCredentials;
@@ -214,7 +221,11 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
             new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, o);
         }
 
-        this.binding = { service: card.service, namespace: card.namespace, serviceAccountName, roleArn: role.arn, secretNames, bucketNames };
+        const config: Record<string, string> = {
+            ...(sources.redis ? { REDIS_USER: sources.redis.userName } : {}),
+            ...(sources.natsCredentials ? { NATS_INBOX_PREFIX: inboxPrefixOf(card.service), ...natsClientConfig } : {}),
+        };
+        this.binding = { service: card.service, namespace: card.namespace, serviceAccountName, roleArn: role.arn, secretNames, bucketNames, config };
         this.registerOutputs({ roleArn: role.arn, secretNames });
     }
 }

@@ -24,6 +24,7 @@ import { httpPort, metricsPort, podSpec } from "./pod";
 import { ambientLabel, meshRules } from "../../data/mesh";
 import { isAutoscaled, scaledObjectSpec } from "./scaling";
 import { validateServiceWorkload } from "./validation";
+import { natsClientCertificate } from "./nats-client";
 
 /** Inputs of one service's Kubernetes side in one region. */
 export interface ServiceWorkloadArgs {
@@ -184,7 +185,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         // --- feature flags (issue 15): the FEATURE_* keys stay as start-up defaults; flagd serves the live values ---
         const flagsConfig = cluster.flags ? flagdClientConfigFor(cluster.flags) : {};
         // --- end feature flags ---
-        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig };
+        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig, ...(binding.config ?? {}) };
         // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
         const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...configData } }, child);
@@ -264,6 +265,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             crd,
         );
 
+        // The NATS client certificate (its Secret also carries the CA): pods mount it, so they wait for it.
+        const natsCert = natsClientCertificate(`${name}-nats-client-tls`, card, namespace, cluster, labels, crd);
+
         const workloads: Record<string, string> = {};
         const endpoints: Record<string, string> = {};
         for (const role of card.roles) {
@@ -275,7 +279,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 crd,
                 namespace,
                 configChecksum,
-                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy],
+                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy, ...(natsCert ? [natsCert] : [])],
                 saName: sa.metadata.name,
                 optionalSecrets: features.optionalSecrets,
             });
