@@ -224,7 +224,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             {
                 namespace: "cert-manager",
                 caCommonName: `${clusterName} platform CA`,
-                replicas: args.environment === "dev" ? 1 : 2,
+                replicas: ap.platformComponents.find((c) => c.name === "cert-manager/controller")?.replicas ?? 1,
                 nodePoolLabel,
                 labels,
                 monitorLabels: monitorSelector,

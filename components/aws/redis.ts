@@ -199,6 +199,8 @@ export class RedisCluster extends pulumi.ComponentResource {
                 transitEncryptionMode: "required",
                 // RBAC instead of one shared AUTH token: the group's users, each limited to its own prefix.
                 userGroupIds: [this.userGroup.userGroupId],
+                // An existing group's AUTH token is removed as the user group is attached (AWS's AUTH → RBAC migration).
+                authTokenUpdateStrategy: "DELETE",
                 snapshotRetentionLimit: args.snapshotRetentionDays,
                 snapshotWindow: args.snapshotWindow,
                 maintenanceWindow: args.maintenanceWindow,
