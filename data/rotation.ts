@@ -34,3 +34,10 @@ export function rotationSlots(nowMs: number, intervalDays: number): RotationSlot
     const even = period % 2 === 0;
     return { period, a: String(even ? period : period - 1), b: String(even ? period - 1 : period), current: even ? "a" : "b" };
 }
+
+/**
+ * ConfigMap key carrying the rotation period a service's credentials belong to: a new period
+ * changes the ConfigMap (so the pods roll and read the renewed values) and the ExternalSecrets'
+ * `force-sync` annotation (so the Kubernetes Secrets are re-read first).
+ */
+export const rotationPeriodKey = "CREDENTIALS_ROTATION_PERIOD";

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { FeatureSwitches, featureOfSecret, switchOf } from "../../data/catalog/features";
 import { inboxPrefixOf } from "../../data/broker";
-import { RotationSlots } from "../../data/rotation";
+import { RotationSlots, rotationPeriodKey } from "../../data/rotation";
 import { natsClientConfig } from "../k8s/nats-client";
 import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
@@ -222,6 +222,7 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
         }
 
         const config: Record<string, string> = {
+            [rotationPeriodKey]: String(args.rotation.period),
             ...(sources.redis ? { REDIS_USER: sources.redis.userName } : {}),
             ...(sources.natsCredentials ? { NATS_INBOX_PREFIX: inboxPrefixOf(card.service), ...natsClientConfig } : {}),
         };

@@ -25,6 +25,7 @@ import { ambientLabel, meshRules } from "../../data/mesh";
 import { isAutoscaled, scaledObjectSpec } from "./scaling";
 import { validateServiceWorkload } from "./validation";
 import { natsClientCertificate } from "./nats-client";
+import { rotationPeriodKey } from "../../data/rotation";
 
 /** Inputs of one service's Kubernetes side in one region. */
 export interface ServiceWorkloadArgs {
@@ -219,7 +220,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                     {
                         apiVersion: "external-secrets.io/v1",
                         kind: "ExternalSecret",
-                        metadata: meta(objectName),
+                        // A new credential rotation period re-reads Secrets Manager at once (ESO's force-sync), not within the refresh interval.
+                        metadata: { ...meta(objectName), annotations: binding.config?.[rotationPeriodKey] ? { "force-sync": binding.config[rotationPeriodKey] } : undefined },
                         spec: {
                             refreshInterval: secretRefreshInterval,
                             secretStoreRef: { name: store.metadata.name, kind: "SecretStore" },

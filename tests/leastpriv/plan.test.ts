@@ -118,10 +118,15 @@ describe("prod-us: ElastiCache RBAC", () => {
         }
     });
 
-    it("renews the signing keys on the rotation schedule", () => {
-        const keys = byType(run, "random:index/randomPassword:RandomPassword").filter((r) => r.name.endsWith("-jwt-signing-key"));
+    it("renews the signing keys each rotation period; a new period re-syncs the ExternalSecrets and rolls the pods", () => {
+        const keys = byType(run, "random:index/randomPassword:RandomPassword").filter((r) => r.name.endsWith("-jwt-signing-key") && r.name.startsWith("us-east-1-"));
         for (const k of nonEmpty(keys)) {
-            expect(o(k.props.keepers).rotation).toMatch(/^\d+$/);
+            const service = k.name.replace(/^us-east-1-/, "").replace(/-jwt-signing-key$/, "");
+            const period = String(o(k.props.keepers).rotation);
+            expect(period).toMatch(/^\d+$/);
+            expect(o(one(run, "kubernetes:core/v1:ConfigMap", `${service}-us-east-1-config`).props.data).CREDENTIALS_ROTATION_PERIOD).toBe(period);
+            const es = one(run, "kubernetes:external-secrets.io/v1:ExternalSecret", `${service}-us-east-1-secrets`);
+            expect(o(o(es.props.metadata).annotations)["force-sync"]).toBe(period);
         }
     });
 });
