@@ -40,4 +40,4 @@ export function rotationSlots(nowMs: number, intervalDays: number): RotationSlot
  * changes the ConfigMap (so the pods roll and read the renewed values) and the ExternalSecrets'
  * `force-sync` annotation (so the Kubernetes Secrets are re-read first).
  */
-export const rotationPeriodKey = "CREDENTIALS_ROTATION_PERIOD";
+export const rotationPeriodKey = "ROTATION_PERIOD";

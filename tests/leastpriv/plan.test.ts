@@ -124,7 +124,7 @@ describe("prod-us: ElastiCache RBAC", () => {
             const service = k.name.replace(/^us-east-1-/, "").replace(/-jwt-signing-key$/, "");
             const period = String(o(k.props.keepers).rotation);
             expect(period).toMatch(/^\d+$/);
-            expect(o(one(run, "kubernetes:core/v1:ConfigMap", `${service}-us-east-1-config`).props.data).CREDENTIALS_ROTATION_PERIOD).toBe(period);
+            expect(o(one(run, "kubernetes:core/v1:ConfigMap", `${service}-us-east-1-config`).props.data).ROTATION_PERIOD).toBe(period);
             const es = one(run, "kubernetes:external-secrets.io/v1:ExternalSecret", `${service}-us-east-1-secrets`);
             expect(o(o(es.props.metadata).annotations)["force-sync"]).toBe(period);
         }
