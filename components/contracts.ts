@@ -21,6 +21,8 @@ export interface ServiceBinding {
     readonly bucketNames: Readonly<Record<string, pulumi.Output<string>>>;
     /** `postgresql://` URL of the service's Aurora reader endpoint (IAM authentication, no password), when it has a database. */
     readonly databaseReadUrl?: pulumi.Output<string>;
+    /** Non-secret settings the platform hands the service's ConfigMap (its Redis user, NATS inbox prefix and TLS files). */
+    readonly config?: Readonly<Record<string, string>>;
 }
 
 /** Where the shared in-cluster platform services are. */
@@ -52,6 +54,11 @@ export interface ClusterServices {
     readonly objectStorageCidrs?: pulumi.Input<readonly string[]>;
     /** NATS account holding the services' streams (KEDA reads consumer lag per account); default "APP". */
     readonly natsAccount?: string;
+    /**
+     * NATS requires TLS with a client certificate: each NATS client namespace gets a Certificate
+     * from this ClusterIssuer into `secretName` (`ca.crt`, `tls.crt`, `tls.key`), mounted in its pods.
+     */
+    readonly natsTls?: { readonly issuerName: string; readonly secretName: string };
     /** Namespace of the OpenTelemetry Collector (egress target). */
     readonly otelNamespace: string;
     /** Node label key and values selecting each node pool. */

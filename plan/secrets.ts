@@ -10,6 +10,7 @@ export const sensitiveInputs: Readonly<Record<string, readonly string[]>> = {
     "aws:rds/cluster:Cluster": ["masterPassword"],
     "aws:rds/instance:Instance": ["password"],
     "aws:elasticache/replicationGroup:ReplicationGroup": ["authToken"],
+    "aws:elasticache/user:User": ["passwords", "authenticationMode"],
     "aws:secretsmanager/secretVersion:SecretVersion": ["secretString", "secretBinary"],
     "aws:ssm/parameter:Parameter": ["value"],
     "aws:ec2/vpnConnection:VpnConnection": ["tunnel1PresharedKey", "tunnel2PresharedKey"],

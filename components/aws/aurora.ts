@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { masterSecretRotation, rotationSecurityGroup } from "./rotation";
 
 /**
  * How a region's cluster takes part: `standalone` (its own regional cluster), `global-primary`
@@ -60,6 +61,12 @@ export interface AuroraDatabaseArgs {
     readonly logsKeyArn: pulumi.Input<string>;
     /** Days the exported PostgreSQL log is kept (environment profile). */
     readonly logRetentionDays: number;
+    /**
+     * Rotation of a global primary's master secret by Secrets Manager (components/aws/rotation.ts):
+     * the VPC's CIDR (the function's egress), the region and the interval. Ignored for other roles
+     * (a standalone cluster's RDS-managed secret rotates itself; a secondary has no master secret).
+     */
+    readonly masterRotation?: { readonly vpcCidr: string; readonly region: string; readonly intervalDays: number };
 }
 
 export const postgresPort = 5432;
@@ -125,13 +132,18 @@ export class AuroraDatabase extends pulumi.ComponentResource {
         const identifier = `${args.service}-${args.environment}`;
         const tags = { service: args.service };
 
+        const rotates = args.role === "global-primary" && args.masterRotation !== undefined;
+        const rotationSg = rotates && args.masterRotation ? rotationSecurityGroup(`${name}-rotation-sg`, { vpcId: args.vpcId, vpcCidr: args.masterRotation.vpcCidr, identifier, tags }, o) : undefined;
         const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { description: `${identifier} isolated data subnets`, subnetIds: args.isolatedSubnetIds, tags }, o);
         const sg = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
                 vpcId: args.vpcId,
                 description: `${identifier}: PostgreSQL from the EKS cluster only`,
-                ingress: [{ protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [args.clientSecurityGroupId], description: "EKS nodes and pods" }],
+                ingress: [
+                    { protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [args.clientSecurityGroupId], description: "EKS nodes and pods" },
+                    ...(rotationSg ? [{ protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [rotationSg.id], description: "master password rotation function" }] : []),
+                ],
                 egress: [],
                 tags,
             },
@@ -231,7 +243,12 @@ export class AuroraDatabase extends pulumi.ComponentResource {
                 tags,
             },
             // A secondary's replication source is managed by the global cluster (failover swaps it).
-            { ...keep, dependsOn: [...(args.primaryResources ?? []), logGroup], ignoreChanges: args.role === "global-secondary" ? ["replicationSourceIdentifier", "globalClusterIdentifier"] : [] },
+            // A rotated master password is Secrets Manager's from the first rotation on.
+            {
+                ...keep,
+                dependsOn: [...(args.primaryResources ?? []), logGroup],
+                ignoreChanges: args.role === "global-secondary" ? ["replicationSourceIdentifier", "globalClusterIdentifier"] : rotates ? ["masterPassword"] : [],
+            },
         );
         if (args.role === "standalone") {
             masterSecretArn = this.cluster.masterUserSecrets.apply((s) => s[0]?.secretArn ?? "");
@@ -239,9 +256,10 @@ export class AuroraDatabase extends pulumi.ComponentResource {
         this.masterSecretArn = masterSecretArn;
 
         // Master password from the secret version: the JSON RDS's own managed secrets use.
+        let initialMasterVersion: aws.secretsmanager.SecretVersion | undefined;
         if (this.masterSecret) {
             const { secret, password } = this.masterSecret;
-            new aws.secretsmanager.SecretVersion(
+            initialMasterVersion = new aws.secretsmanager.SecretVersion(
                 `${name}-master-secret-value`,
                 {
                     secretId: secret.id,
@@ -251,7 +269,8 @@ export class AuroraDatabase extends pulumi.ComponentResource {
                         ),
                     ),
                 },
-                o,
+                // The rotation function moves AWSCURRENT to its new versions: this first one must not be put back.
+                { ...o, ignoreChanges: rotates ? ["secretString", "versionStages"] : [] },
             );
         }
 
@@ -297,6 +316,24 @@ export class AuroraDatabase extends pulumi.ComponentResource {
             );
         }
         this.instances = instances;
+        // The first rotation runs once the writer and the secret's first value exist.
+        if (rotationSg && args.masterRotation && this.masterSecret && initialMasterVersion) {
+            masterSecretRotation(
+                `${name}-master-rotation`,
+                {
+                    identifier,
+                    region: args.masterRotation.region,
+                    secretArn: this.masterSecret.secret.arn,
+                    secretsKeyArn: args.secretsKeyArn,
+                    subnetIds: args.isolatedSubnetIds,
+                    securityGroupId: rotationSg.id,
+                    intervalDays: args.masterRotation.intervalDays,
+                    after: [initialMasterVersion, ...instances.slice(0, 1)],
+                    tags,
+                },
+                o,
+            );
+        }
         this.writerEndpoint = this.cluster.endpoint;
         this.readerEndpoint = this.cluster.readerEndpoint;
         this.clusterResourceId = this.cluster.clusterResourceId;

@@ -23,6 +23,8 @@ export const charts = {
     istioCni: { chart: "cni", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
     ztunnel: { chart: "ztunnel", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
     awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "1.14.1", repo: "https://aws.github.io/eks-charts" },
+    // cert-manager 1.19 supports Kubernetes 1.31–1.34; the chart installs its CRDs (crds.enabled).
+    certManager: { chart: "cert-manager", version: "v1.19.1", repo: "https://charts.jetstack.io" },
 } as const satisfies Record<string, ChartRef>;
 
 /** A namespace the platform owns, labelled for NetworkPolicy selection. */

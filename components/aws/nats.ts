@@ -1,14 +1,18 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { NatsPermissions, streamAdminUser } from "../../data/broker";
+import { RotationSlots } from "../../data/rotation";
+import { leafCertificate } from "../k8s/certificates";
 import { charts, helmRelease, platformNamespace } from "./helm";
 
 /** One NATS principal per service (case study §19: broker principal per publisher/consumer). */
 export interface NatsUser {
     readonly service: string;
-    /** Subjects the service may publish (its events); JetStream API and acks are added. */
+    /** Complete publish allow list (data/broker.ts `natsPermissionsOf`): its events and its streams' API subjects only. */
     readonly publish: readonly string[];
-    /** Subjects the service may subscribe to (the events it consumes); reply inboxes are added. */
+    /** Complete subscribe allow list: the events it consumes and its own inbox prefix. */
     readonly subscribe: readonly string[];
 }
 
@@ -27,6 +31,20 @@ export interface NatsJetStreamArgs {
     readonly resources: { readonly cpuRequest: string; readonly cpuLimit: string; readonly memoryRequest: string; readonly memoryLimit: string };
     /** One NATS user per service. */
     readonly users: readonly NatsUser[];
+    /** Permissions of the stream-admin user (creates and updates the declared streams; operations use it). */
+    readonly streamAdmin: NatsPermissions;
+    /** Rotation slots of this deployment (data/rotation.ts): each principal has users `<name>-a` and `<name>-b`. */
+    readonly rotation: RotationSlots;
+    /** The cert-manager CA issuer the server and client certificates are signed by (they wait for it). */
+    readonly caIssuer: pulumi.Resource;
+    /** Environment (Secrets Manager names). */
+    readonly environment: string;
+    /** CMK of the secrets data class: the stream-admin credentials in Secrets Manager. */
+    readonly secretsKeyArn: pulumi.Input<string>;
+    /** Secrets Manager recovery window (30 in staging/prod). */
+    readonly secretRecoveryDays: number;
+    /** Deletion protection and Pulumi `protect` for the secret (staging/prod). */
+    readonly protect: boolean;
     /** Node label key selecting a pool; platform pods go to the `platform` pool. */
     readonly nodePoolLabel: string;
     /** Standard labels (environment, service, owner, managed-by) of every Kubernetes object. */
@@ -41,6 +59,21 @@ export const natsClientPort = 4222;
 /** The account holding the services' users and JetStream streams. */
 export const natsAccount = "APP";
 export const natsMonitorPort = 8222;
+/** The server certificate's Secret (server + route TLS); its `ca.crt` is the cluster CA. */
+export const natsServerTlsSecret = "nats-server-tls";
+/** The Secret each client namespace gets from its own Certificate: `ca.crt`, `tls.crt`, `tls.key`. */
+export const natsClientTlsSecret = "nats-client-tls";
+
+/** The two users of one principal (`assignment-service-a`, `-b`): renewed on alternate rotation periods. */
+export function natsUserNames(principal: string): { readonly a: string; readonly b: string } {
+    return { a: `${principal}-a`, b: `${principal}-b` };
+}
+
+/** DNS names of the server certificate: the client Service and every pod behind the headless Service (routes). */
+export function natsServerDnsNames(namespace: string): string[] {
+    const suffixes = ["", `.${namespace}`, `.${namespace}.svc`, `.${namespace}.svc.cluster.local`];
+    return [...suffixes.map((s) => `nats${s}`), ...suffixes.map((s) => `*.nats-headless${s}`)];
+}
 
 export function validateNatsArgs(args: Pick<NatsJetStreamArgs, "replicas" | "users">): string[] {
     const problems: string[] = [];
@@ -50,6 +83,11 @@ export function validateNatsArgs(args: Pick<NatsJetStreamArgs, "replicas" | "use
     }
     const seen = new Set<string>();
     for (const u of args.users) {
+        for (const subject of u.publish) {
+            if (subject === ">" || subject === "$JS.API.>" || /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE)\b/.test(subject)) {
+                problems.push(`user ${u.service} may publish ${subject}: services manage no streams`);
+            }
+        }
         if (seen.has(u.service)) {
             problems.push(`user ${u.service} listed twice`);
         }
@@ -58,12 +96,11 @@ export function validateNatsArgs(args: Pick<NatsJetStreamArgs, "replicas" | "use
     return problems;
 }
 
-/** A subject and everything below it: `assignment.window.materialized.v1` → itself; prefixes stay as given. */
-function subjects(list: readonly string[]): string[] {
-    return [...new Set(list)];
-}
-
-/** NATS JetStream from the official chart: clustered file store on encrypted volumes, per-service users. */
+/**
+ * NATS JetStream from the official chart: clustered file store on encrypted volumes, per-service
+ * users limited to their own subjects and streams, TLS (cert-manager) on client and route
+ * connections with client certificates required.
+ */
 export class NatsJetStream extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
     readonly url: string;
@@ -71,7 +108,10 @@ export class NatsJetStream extends pulumi.ComponentResource {
     /** Per service: a client URL carrying its user and password (secret). */
     readonly credentials: Readonly<Record<string, pulumi.Output<string>>>;
 
-    constructor(name: string, args: NatsJetStreamArgs, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider }) {
+    /** Secrets Manager secret of the stream-admin credentials (operations). */
+    readonly streamAdminSecretArn: pulumi.Output<string>;
+
+    constructor(name: string, args: NatsJetStreamArgs, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider; awsProvider: aws.Provider }) {
         super("learning-platform:k8s:NatsJetStream", name, {}, opts);
         const problems = validateNatsArgs(args);
         if (problems.length > 0) {
@@ -80,38 +120,84 @@ export class NatsJetStream extends pulumi.ComponentResource {
         const k = { parent: this, provider: opts.provider };
         const ns = platformNamespace(`${name}-ns`, args.namespace, args.labels, k);
         const host = `nats.${args.namespace}.svc.cluster.local`;
-        this.url = `nats://${host}:${natsClientPort}`;
+        // TLS only: a client that does not speak TLS is refused.
+        this.url = `tls://${host}:${natsClientPort}`;
         this.monitoringEndpoint = `${host}:${natsMonitorPort}`;
 
-        // Alphanumeric passwords: safe inside a URL and NATS config without escaping.
-        const sys = new random.RandomPassword(`${name}-sys-password`, { length: 32, special: false }, { parent: this, provider: args.randomProvider });
-        const passwords = args.users.map((u) => ({ user: u, pw: new random.RandomPassword(`${name}-${u.service}-password`, { length: 32, special: false }, { parent: this, provider: args.randomProvider }) }));
+        const certOpts = { ...k, dependsOn: [args.caIssuer] };
+        const serverCert = leafCertificate(
+            `${name}-server-tls`,
+            {
+                objectName: "nats-server",
+                namespace: ns.metadata.name,
+                secretName: natsServerTlsSecret,
+                commonName: `nats.${args.namespace}.svc`,
+                dnsNames: natsServerDnsNames(args.namespace),
+                // Routes are both: each server dials its peers and is dialled by them.
+                usages: ["server auth", "client auth"],
+                labels: args.labels,
+            },
+            certOpts,
+        );
+        // The stream-admin's client certificate: operations mount it when they apply the declared streams.
+        leafCertificate(
+            `${name}-stream-admin-tls`,
+            { objectName: "nats-stream-admin", namespace: ns.metadata.name, secretName: "nats-stream-admin-tls", commonName: streamAdminUser, usages: ["client auth"], labels: args.labels },
+            certOpts,
+        );
+
+        // Alphanumeric passwords: safe inside a URL and NATS config without escaping. Two per
+        // principal, renewed on alternate periods (data/rotation.ts): clients get the one just renewed.
+        const rp = { parent: this, provider: args.randomProvider };
+        const slotPassword = (principal: string, slot: "a" | "b") =>
+            new random.RandomPassword(
+                `${name}-${principal}-password-${slot}`,
+                { length: 32, special: false, keepers: { rotation: args.rotation[slot] } },
+                // Slot a is the single password of before (renamed, not replaced by the rename).
+                { ...rp, aliases: slot === "a" ? [{ name: `${name}-${principal}-password` }] : [] },
+            );
+        const sys = new random.RandomPassword(`${name}-sys-password`, { length: 32, special: false }, rp);
+        const principals = [...args.users.map((u) => ({ name: u.service, publish: u.publish, subscribe: u.subscribe })), { name: streamAdminUser, ...args.streamAdmin }];
+        const passwords = principals.map((p) => ({ principal: p, a: slotPassword(p.name, "a"), b: slotPassword(p.name, "b") }));
+        const current = (p: (typeof passwords)[number]) => (args.rotation.current === "a" ? p.a : p.b);
         const credentials: Record<string, pulumi.Output<string>> = {};
-        for (const { user, pw } of passwords) {
-            credentials[user.service] = pulumi.secret(pulumi.interpolate`nats://${user.service}:${pw.result}@${host}:${natsClientPort}`);
+        for (const p of passwords) {
+            credentials[p.principal.name] = pulumi.secret(pulumi.interpolate`tls://${natsUserNames(p.principal.name)[args.rotation.current]}:${current(p).result}@${host}:${natsClientPort}`);
         }
         this.credentials = credentials;
 
+        const adminSecret = new aws.secretsmanager.Secret(
+            `${name}-stream-admin-secret`,
+            { name: `${args.environment}/platform/nats-stream-admin`, description: "NATS stream-admin credentials (creates and updates the declared streams)", kmsKeyId: args.secretsKeyArn, recoveryWindowInDays: args.secretRecoveryDays },
+            { parent: this, provider: opts.awsProvider, protect: args.protect },
+        );
+        new aws.secretsmanager.SecretVersion(`${name}-stream-admin-secret-value`, { secretId: adminSecret.id, secretString: credentials[streamAdminUser] }, { parent: this, provider: opts.awsProvider });
+        this.streamAdminSecretArn = adminSecret.arn;
+
         // Only bcrypt hashes go into the server config; the values are still marked secret.
-        const accounts = pulumi.all([sys.bcryptHash, ...passwords.map((p) => p.pw.bcryptHash)]).apply(([sysHash, ...hashes]) => ({
+        const hashes = pulumi.all(passwords.map((p) => pulumi.all([p.a.bcryptHash, p.b.bcryptHash])));
+        const accounts = pulumi.all([sys.bcryptHash, hashes]).apply(([sysHash, pairs]) => ({
             SYS: { users: [{ user: "sys", password: sysHash }] },
             [natsAccount]: {
                 jetstream: "enabled",
-                users: passwords.map(({ user }, i) => ({
-                    user: user.service,
-                    password: hashes[i],
-                    permissions: {
-                        publish: { allow: [...subjects(user.publish), "$JS.API.>", "$JS.ACK.>"] },
-                        subscribe: { allow: [...subjects(user.subscribe), "_INBOX.>"] },
-                    },
-                })),
+                users: passwords.flatMap(({ principal }, i) =>
+                    (["a", "b"] as const).map((slot, j) => ({
+                        user: natsUserNames(principal.name)[slot],
+                        password: pairs[i][j],
+                        permissions: { publish: { allow: [...principal.publish] }, subscribe: { allow: [...principal.subscribe] } },
+                    })),
+                ),
             },
         }));
         const clustered = args.replicas > 1;
         const values = pulumi.secret(
             accounts.apply((acc) => ({
+                // The cluster CA (cert-manager writes it next to the server's key) verifies clients and route peers.
+                tlsCA: { enabled: true, secretName: natsServerTlsSecret, key: "ca.crt" },
                 config: {
-                    cluster: { enabled: clustered, replicas: args.replicas },
+                    // Client connections: TLS with a client certificate from the cluster CA, then the user's password.
+                    nats: { tls: { enabled: true, secretName: natsServerTlsSecret, merge: { verify: true, timeout: 2 } } },
+                    cluster: { enabled: clustered, replicas: args.replicas, tls: { enabled: clustered, secretName: natsServerTlsSecret } },
                     jetstream: {
                         enabled: true,
                         fileStore: { enabled: true, dir: "/data", pvc: { enabled: true, size: args.storageSize, storageClassName: args.storageClassName } },
@@ -139,7 +225,7 @@ export class NatsJetStream extends pulumi.ComponentResource {
                 natsBox: { enabled: false },
             })),
         );
-        this.release = helmRelease(`${name}-release`, "nats", charts.nats, ns.metadata.name, values, { ...k, dependsOn: [...args.after] });
+        this.release = helmRelease(`${name}-release`, "nats", charts.nats, ns.metadata.name, values, { ...k, dependsOn: [...args.after, serverCert] });
         this.registerOutputs({ url: this.url, monitoringEndpoint: this.monitoringEndpoint });
     }
 }

@@ -14,7 +14,10 @@ import { AccessLogBucket } from "./access-logs";
 import { Edge, gatewayName, gatewayNamespace } from "./edge";
 import { EksCluster } from "./eks";
 import { KmsKeys } from "./kms";
-import { NatsJetStream, NatsUser, natsAccount } from "./nats";
+import { NatsJetStream, NatsUser, natsAccount, natsClientTlsSecret } from "./nats";
+import { CertManager } from "./cert-manager";
+import { natsPermissionsOf, streamAdminPermissions } from "../../data/broker";
+import { credentialRotationDays, masterPasswordRotationDays, rotationSlots } from "../../data/rotation";
 import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { ServiceMesh } from "./mesh";
@@ -72,6 +75,8 @@ export interface AwsRegionalPlatformArgs {
     readonly features: FeatureSwitches;
     /** flagd's image pinned by digest (stack config `images.flagd`). */
     readonly flagdImage: string;
+    /** Deployment time (ms since the epoch): picks the credential rotation period (data/rotation.ts); default now. */
+    readonly nowMs?: number;
 }
 
 /** Validates the composition's inputs; pure. */
@@ -220,9 +225,24 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             { parent: this, provider: k8sProvider, dependsOn: [...eks.ready, priorities] },
         );
 
-        const natsUsers: NatsUser[] = args.cards
-            .filter((c) => c.outbound.some((d) => d.kind === "nats"))
-            .map((c) => ({ service: c.service, publish: c.data.publishes, subscribe: c.data.consumes }));
+        // The cluster's private PKI (cert-manager): NATS server, route and client certificates.
+        const certManager = new CertManager(
+            `${name}-cert-manager`,
+            {
+                namespace: "cert-manager",
+                caCommonName: `${clusterName} platform CA`,
+                replicas: ap.platformComponents.find((c) => c.name === "cert-manager/controller")?.replicas ?? 1,
+                nodePoolLabel,
+                labels,
+                monitorLabels: monitorSelector,
+                after: [...eks.ready, addons.prometheus],
+            },
+            { parent: this, provider: k8sProvider },
+        );
+        // Program-rotated credentials (NATS, ElastiCache users, signing keys): the period of this deployment.
+        const rotation = rotationSlots(args.nowMs ?? Date.now(), credentialRotationDays[args.environment]);
+
+        const natsUsers: NatsUser[] = args.cards.filter((c) => c.outbound.some((d) => d.kind === "nats")).map((c) => ({ service: c.service, ...natsPermissionsOf(c) }));
         const nats = new NatsJetStream(
             `${name}-nats`,
             {
@@ -233,12 +253,19 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 storageClassName: eks.storageClassName,
                 resources: ap.nats,
                 users: natsUsers,
+                streamAdmin: streamAdminPermissions(),
+                rotation,
+                caIssuer: certManager.caIssuer,
+                environment: args.environment,
+                secretsKeyArn: kms.arns.secrets,
+                secretRecoveryDays,
+                protect,
                 nodePoolLabel,
                 labels,
                 monitorLabels: monitorSelector,
                 after: [...eks.ready, addons.prometheus],
             },
-            { parent: this, provider: k8sProvider },
+            { parent: this, provider: k8sProvider, awsProvider: provider },
         );
 
         const needsRedis = args.cards.some((c) => c.outbound.some((d) => d.kind === "redis"));
@@ -257,14 +284,14 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                       isolatedSubnetIds: net.isolatedSubnetIds,
                       clientSecurityGroupId: eks.clusterSecurityGroupId,
                       cacheKeyArn: kms.arns.cache,
-                      secretsKeyArn: kms.arns.secrets,
                       logsKeyArn: kms.arns.logs,
                       logRetentionDays: profile.logRetentionDays,
                       snapshotRetentionDays: ap.redis.snapshotRetentionDays,
                       snapshotWindow: ap.redis.snapshotWindow,
                       maintenanceWindow: ap.redis.maintenanceWindow,
                       protect,
-                      secretRecoveryDays,
+                      services: args.cards.filter((c) => c.outbound.some((d) => d.kind === "redis")).map((c) => c.service),
+                      rotation,
                   },
                   p,
               )
@@ -307,6 +334,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     logRetentionDays: profile.logRetentionDays,
                     protect,
                     secretRecoveryDays,
+                    // A global primary's master secret rotates by Secrets Manager (RDS-managed passwords are not available to global databases).
+                    masterRotation: { vpcCidr: args.vpcCidr, region: args.region, intervalDays: masterPasswordRotationDays },
                 },
                 p,
             );
@@ -354,7 +383,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             const db = databases[card.service];
             const sources: SecretSources = {
                 postgres: db && card.database ? { host: db.writerEndpoint, readerHost: db.readerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId } : undefined,
-                redis: redis && card.outbound.some((d) => d.kind === "redis") ? { host: redis.configurationEndpoint, port: redis.port, authToken: redis.authToken } : undefined,
+                redis: redis?.users[card.service] ? { host: redis.configurationEndpoint, port: redis.port, ...redis.users[card.service] } : undefined,
                 natsCredentials: nats.credentials[card.service],
                 otlpEndpoint: addons.otlpEndpoint,
             };
@@ -374,6 +403,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     protect,
                     secretRecoveryDays,
                     accessLogs,
+                    rotation,
                 },
                 p,
             );
@@ -396,6 +426,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 natsUrl: nats.url,
                 natsMonitoringEndpoint: nats.monitoringEndpoint,
                 natsAccount: natsAccount,
+                natsTls: { issuerName: certManager.caIssuerName, secretName: natsClientTlsSecret },
                 priorityClassNames: priorities.names,
                 objectStorageCidrs: net.s3Cidrs,
                 otelNamespace: namespaces.platform,
@@ -404,7 +435,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 flags: { namespace: flagd.namespace, host: flags.host, port: flagd.evaluationPort },
             },
             bindings,
-            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release, ...mesh.releases],
+            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release, ...mesh.releases, certManager.caIssuer],
         };
         this.registerOutputs({ clusterName: this.clusterName, clusterEndpoint: this.clusterEndpoint, albDnsName: this.albDnsName });
     }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { RotationSlots } from "../../data/rotation";
 
 export interface RedisClusterArgs {
     /** Explicit provider of the `@pulumi/random` secrets. */
@@ -25,8 +26,6 @@ export interface RedisClusterArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** CMK of the cache data class (at-rest encryption). */
     readonly cacheKeyArn: pulumi.Input<string>;
-    /** CMK of the secrets data class (Secrets Manager). */
-    readonly secretsKeyArn: pulumi.Input<string>;
     /** CMK of the logs data class (CloudWatch log groups). */
     readonly logsKeyArn: pulumi.Input<string>;
     /** Days log groups keep events (environment profile). */
@@ -39,16 +38,46 @@ export interface RedisClusterArgs {
     readonly maintenanceWindow: string;
     /** Deletion protection and Pulumi `protect` for stateful resources (staging/prod). */
     readonly protect: boolean;
-    /** Secrets Manager recovery window (30 in staging/prod). */
-    readonly secretRecoveryDays: number;
+    /** The services using the cache: each gets its own ElastiCache user limited to its key prefix. */
+    readonly services: readonly string[];
+    /** Rotation slots of this deployment (data/rotation.ts): each user has two passwords, renewed on alternate periods. */
+    readonly rotation: RotationSlots;
 }
 
 export const redisPort = 6379;
-/** Characters ElastiCache accepts in an AUTH token besides alphanumerics (no /, ", @ or space). */
-export const redisAuthSpecials = "!&#$^<>-";
 
-export function validateRedisArgs(args: Pick<RedisClusterArgs, "shards" | "replicasPerShard" | "snapshotRetentionDays">): string[] {
+/** A service's key (and channel) prefix: `assignment-service` → `assignment` (keys `assignment:*`). */
+export function redisKeyPrefixOf(service: string): string {
+    return service.replace(/-service$/, "");
+}
+
+/**
+ * A service's ACL (Redis 7 syntax): its own keys and channels only; data, transaction, scripting
+ * and pub/sub commands, nothing dangerous (no KEYS, FLUSHALL, CONFIG, DEBUG); the cluster topology
+ * reads a cluster-mode client needs.
+ */
+export function redisAccessString(service: string): string {
+    const p = redisKeyPrefixOf(service);
+    return `on ~${p}:* &${p}:* -@all +@connection +@read +@write +@transaction +@scripting +@pubsub -@dangerous +cluster|slots +cluster|shards`;
+}
+
+/** The access string of the `default` user every user group must hold: switched off, no command, no key. */
+export const redisDefaultAccessString = "off resetchannels -@all";
+
+/** ElastiCache user id (unique per account and region): `prod-assignment-service`. */
+export function redisUserId(environment: string, service: string): string {
+    return `${environment}-${service}`.slice(0, 40).replace(/-+$/, "");
+}
+
+export function validateRedisArgs(args: Pick<RedisClusterArgs, "shards" | "replicasPerShard" | "snapshotRetentionDays"> & { readonly services?: readonly string[] }): string[] {
     const problems: string[] = [];
+    const services = args.services ?? [];
+    if (new Set(services).size !== services.length) {
+        problems.push("a service is listed twice");
+    }
+    if (services.includes("default")) {
+        problems.push('"default" is the disabled default user, not a service');
+    }
     if (args.shards < 1 || args.shards > 500) {
         problems.push(`shards ${args.shards} outside 1–500`);
     }
@@ -70,10 +99,9 @@ export class RedisCluster extends pulumi.ComponentResource {
     readonly replicationGroup: aws.elasticache.ReplicationGroup;
     readonly configurationEndpoint: pulumi.Output<string>;
     readonly port = redisPort;
-    /** The AUTH token (secret). */
-    readonly authToken: pulumi.Output<string>;
-    /** Secrets Manager secret holding the AUTH token, for operations. */
-    readonly authSecretArn: pulumi.Output<string>;
+    /** Per service: its ElastiCache user name and current password (secret). */
+    readonly users: Readonly<Record<string, { readonly userName: string; readonly password: pulumi.Output<string> }>>;
+    readonly userGroup: aws.elasticache.UserGroup;
 
     constructor(name: string, args: RedisClusterArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
         super("learning-platform:aws:RedisCluster", name, {}, opts);
@@ -85,15 +113,42 @@ export class RedisCluster extends pulumi.ComponentResource {
         const keep = { ...o, protect: args.protect };
         const id = `platform-${args.environment}`;
 
-        const token = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: true, overrideSpecial: redisAuthSpecials, minSpecial: 2 }, { parent: this, provider: args.randomProvider });
-        this.authToken = pulumi.secret(token.result);
-        const secret = new aws.secretsmanager.Secret(
-            `${name}-auth-secret`,
-            { name: `${args.environment}/platform/redis-auth-token`, description: "ElastiCache AUTH token", kmsKeyId: args.secretsKeyArn, recoveryWindowInDays: args.secretRecoveryDays },
-            keep,
+        // ElastiCache RBAC (Redis OSS 6.0+, transit encryption required): one user per service, its
+        // own key prefix only; the `default` user every group must hold is switched off.
+        const rp = { parent: this, provider: args.randomProvider };
+        const users: Record<string, { userName: string; password: pulumi.Output<string> }> = {};
+        const members: aws.elasticache.User[] = [];
+        const defaultPassword = new random.RandomPassword(`${name}-default-password`, { length: 64, special: false }, rp);
+        members.push(
+            new aws.elasticache.User(
+                `${name}-default-user`,
+                { userId: redisUserId(args.environment, "default-off"), userName: "default", engine: "redis", accessString: redisDefaultAccessString, authenticationMode: pulumi.secret({ type: "password", passwords: [defaultPassword.result] }) },
+                { ...o, additionalSecretOutputs: ["passwords", "authenticationMode"] },
+            ),
         );
-        new aws.secretsmanager.SecretVersion(`${name}-auth-secret-value`, { secretId: secret.id, secretString: this.authToken }, o);
-        this.authSecretArn = secret.arn;
+        for (const service of args.services) {
+            // Two passwords (ElastiCache allows two), renewed on alternate periods: the one just renewed is handed out.
+            const pw = (slot: "a" | "b") => new random.RandomPassword(`${name}-${service}-password-${slot}`, { length: 64, special: false, keepers: { rotation: args.rotation[slot] } }, rp);
+            const a = pw("a");
+            const b = pw("b");
+            members.push(
+                new aws.elasticache.User(
+                    `${name}-${service}-user`,
+                    {
+                        userId: redisUserId(args.environment, service),
+                        userName: service,
+                        engine: "redis",
+                        accessString: redisAccessString(service),
+                        authenticationMode: pulumi.secret({ type: "password", passwords: [a.result, b.result] }),
+                        tags: { service },
+                    },
+                    { ...o, additionalSecretOutputs: ["passwords", "authenticationMode"] },
+                ),
+            );
+            users[service] = { userName: service, password: pulumi.secret(args.rotation.current === "a" ? a.result : b.result) };
+        }
+        this.users = users;
+        this.userGroup = new aws.elasticache.UserGroup(`${name}-user-group`, { userGroupId: `platform-${args.environment}-users`, engine: "redis", userIds: members.map((m) => m.userId) }, o);
 
         const subnetGroup = new aws.elasticache.SubnetGroup(`${name}-subnets`, { description: "isolated data subnets", subnetIds: args.isolatedSubnetIds }, o);
         const sg = new aws.ec2.SecurityGroup(
@@ -142,8 +197,10 @@ export class RedisCluster extends pulumi.ComponentResource {
                 kmsKeyId: args.cacheKeyArn,
                 transitEncryptionEnabled: true,
                 transitEncryptionMode: "required",
-                authToken: this.authToken,
-                authTokenUpdateStrategy: "ROTATE",
+                // RBAC instead of one shared AUTH token: the group's users, each limited to its own prefix.
+                userGroupIds: [this.userGroup.userGroupId],
+                // An existing group's AUTH token is removed as the user group is attached (AWS's AUTH → RBAC migration).
+                authTokenUpdateStrategy: "DELETE",
                 snapshotRetentionLimit: args.snapshotRetentionDays,
                 snapshotWindow: args.snapshotWindow,
                 maintenanceWindow: args.maintenanceWindow,
@@ -152,7 +209,7 @@ export class RedisCluster extends pulumi.ComponentResource {
                 applyImmediately: false,
                 logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
             },
-            { ...keep, additionalSecretOutputs: ["authToken"] },
+            keep,
         );
         this.configurationEndpoint = this.replicationGroup.configurationEndpointAddress;
         this.registerOutputs({ configurationEndpoint: this.configurationEndpoint });

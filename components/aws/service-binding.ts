@@ -2,6 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { FeatureSwitches, featureOfSecret, switchOf } from "../../data/catalog/features";
+import { inboxPrefixOf } from "../../data/broker";
+import { RotationSlots, rotationPeriodKey } from "../../data/rotation";
+import { natsClientConfig } from "../k8s/nats-client";
 import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
@@ -17,7 +20,8 @@ export interface SecretSources {
         readonly database: string;
         readonly clusterResourceId: pulumi.Output<string>;
     };
-    readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly authToken: pulumi.Output<string> };
+    /** The service's own ElastiCache user (RBAC) and its current password. */
+    readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly userName: string; readonly password: pulumi.Output<string> };
     /** The service's NATS client URL with its credentials. */
     readonly natsCredentials?: pulumi.Output<string>;
     readonly otlpEndpoint: string;
@@ -50,6 +54,8 @@ export interface ServiceCloudResourcesArgs {
     readonly secretRecoveryDays: number;
     /** The region's access-log bucket (components/aws/access-logs.ts): every bucket here logs its requests there. */
     readonly accessLogs: { readonly bucketName: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
+    /** Rotation slots of this deployment (data/rotation.ts): the signing key is renewed each period. */
+    readonly rotation: RotationSlots;
 }
 
 /** The Postgres role a service logs in as with IAM authentication (case study §19: a database role per service). */
@@ -88,7 +94,7 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
         const tags = { service: card.service };
 
         const signingKey = card.secrets.includes("INTERNAL_SVC_JWT_SIGNING_KEY")
-            ? new random.RandomPassword(`${name}-jwt-signing-key`, { length: 64, special: false }, { parent: this, provider: args.randomProvider })
+            ? new random.RandomPassword(`${name}-jwt-signing-key`, { length: 64, special: false, keepers: { rotation: String(args.rotation.period) } }, { parent: this, provider: args.randomProvider })
             : undefined;
         const valueOf = (key: string): pulumi.Output<string> | undefined => {
             switch (key) {
@@ -99,7 +105,8 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 }
                 case "REDIS_URL": {
                     const r = sources.redis;
-                    return r && pulumi.interpolate`rediss://:${r.authToken}@${r.host}:${r.port}`;
+                    // The service's own user (RBAC): its key prefix only.
+                    return r && pulumi.interpolate`rediss://${r.userName}:${r.password}@${r.host}:${r.port}`;
                 }
                 case "NATS_CREDS":
                     return sources.natsCredentials;
@@ -229,7 +236,12 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
         // The reader URL has the writer's form (IAM authentication, verify-full): no credential, so plain config.
         const pg = sources.postgres;
         const databaseReadUrl = pg && card.database ? pulumi.interpolate`postgresql://${dbUserOf(card.service)}@${pg.readerHost}:${pg.port}/${pg.database}?sslmode=verify-full` : undefined;
-        this.binding = { service: card.service, namespace: card.namespace, serviceAccountName, roleArn: role.arn, secretNames, bucketNames, databaseReadUrl };
+        const config: Record<string, string> = {
+            [rotationPeriodKey]: String(args.rotation.period),
+            ...(sources.redis ? { REDIS_USER: sources.redis.userName } : {}),
+            ...(sources.natsCredentials ? { NATS_INBOX_PREFIX: inboxPrefixOf(card.service), ...natsClientConfig } : {}),
+        };
+        this.binding = { service: card.service, namespace: card.namespace, serviceAccountName, roleArn: role.arn, secretNames, bucketNames, databaseReadUrl, config };
         this.registerOutputs({ roleArn: role.arn, secretNames });
     }
 }

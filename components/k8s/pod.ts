@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HttpProbe, K8sRole, K8sServiceCard } from "../../data/catalog/types";
 import { ClusterServices } from "../contracts";
 import { awaitingSecretName, configMapName, roleSelector, secretName, workloadName } from "../../data/naming/k8s";
+import { natsTlsPodParts } from "./nats-client";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -74,6 +75,8 @@ export function podSpec(i: PodInputs): PodSpec {
     });
     const isJob = role.runtime === "cronjob";
     const optional = i.optionalSecrets ?? [];
+    // NATS clients: the cluster CA and the service's client certificate (cert-manager), read-only.
+    const natsTls = natsTlsPodParts(card, i.cluster);
     return {
         serviceAccountName: i.serviceAccountName,
         // Only a leader-elected role talks to the Kubernetes API; IRSA mounts its own (STS-audience) token.
@@ -131,10 +134,10 @@ export function podSpec(i: PodInputs): PodSpec {
                     capabilities: { drop: ["ALL"] },
                     seccompProfile: { type: "RuntimeDefault" },
                 },
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...natsTls.mounts],
             },
         ],
         // The only writable path: scratch space, bounded so a runaway writer is evicted, not the node.
-        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...natsTls.volumes],
     };
 }

@@ -24,6 +24,8 @@ import { httpPort, metricsPort, podSpec } from "./pod";
 import { ambientLabel, meshRules } from "../../data/mesh";
 import { isAutoscaled, scaledObjectSpec } from "./scaling";
 import { validateServiceWorkload } from "./validation";
+import { natsClientCertificate } from "./nats-client";
+import { rotationPeriodKey } from "../../data/rotation";
 
 /** Inputs of one service's Kubernetes side in one region. */
 export interface ServiceWorkloadArgs {
@@ -187,7 +189,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         // --- feature flags (issue 15): the FEATURE_* keys stay as start-up defaults; flagd serves the live values ---
         const flagsConfig = cluster.flags ? flagdClientConfigFor(cluster.flags) : {};
         // --- end feature flags ---
-        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig };
+        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig, ...(binding.config ?? {}) };
         // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
         const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...configData } }, child);
@@ -221,7 +223,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                     {
                         apiVersion: "external-secrets.io/v1",
                         kind: "ExternalSecret",
-                        metadata: meta(objectName),
+                        // A new credential rotation period re-reads Secrets Manager at once (ESO's force-sync), not within the refresh interval.
+                        metadata: { ...meta(objectName), annotations: binding.config?.[rotationPeriodKey] ? { "force-sync": binding.config[rotationPeriodKey] } : undefined },
                         spec: {
                             refreshInterval: secretRefreshInterval,
                             secretStoreRef: { name: store.metadata.name, kind: "SecretStore" },
@@ -267,6 +270,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             crd,
         );
 
+        // The NATS client certificate (its Secret also carries the CA): pods mount it, so they wait for it.
+        const natsCert = natsClientCertificate(`${name}-nats-client-tls`, card, namespace, cluster, labels, crd);
+
         const workloads: Record<string, string> = {};
         const endpoints: Record<string, string> = {};
         for (const role of card.roles) {
@@ -278,7 +284,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 crd,
                 namespace,
                 configChecksum,
-                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy],
+                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy, ...(natsCert ? [natsCert] : [])],
                 saName: sa.metadata.name,
                 optionalSecrets: features.optionalSecrets,
             });

@@ -95,6 +95,10 @@ const platformComponents = (prometheusReplicas: number, otelReplicas: number, fl
     { name: "ebs-csi-controller", replicas: 2, cpu: "50m", memory: "128Mi" },
     // Istio ambient's control plane (the chart's pilot requests); ztunnel and istio-cni are per-node DaemonSets.
     { name: "istiod", replicas: Math.min(otelReplicas, 2), cpu: "500m", memory: "2Gi" },
+    // cert-manager (the cluster PKI for NATS TLS): the requests components/aws/cert-manager.ts sets.
+    { name: "cert-manager/controller", replicas: Math.min(otelReplicas, 2), cpu: "50m", memory: "64Mi" },
+    { name: "cert-manager/webhook", replicas: Math.min(otelReplicas, 2), cpu: "50m", memory: "64Mi" },
+    { name: "cert-manager/cainjector", replicas: 1, cpu: "50m", memory: "64Mi" },
 ];
 
 export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {

@@ -182,6 +182,14 @@ export const awsOutputs: Record<string, OutputFn> = {
         arn: `arn:aws:codeconnections:${ctx.regionOf(args.provider)}:${ctx.accountId}:connection/${hex(args.name, 8)}-${hex(args.name + "1", 4)}-${hex(args.name + "2", 4)}-${hex(args.name + "3", 4)}-${hex(args.name + "4", 12)}`,
         connectionStatus: "PENDING",
     }),
+    /** A Serverless Application Repository stack: the rotation template's one output is its function's ARN. */
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": (args, ctx) => {
+        const region = ctx.regionOf(args.provider);
+        const fn = str((args.inputs.parameters as Record<string, unknown> | undefined)?.functionName, args.name);
+        return { id: `arn:aws:cloudformation:${region}:${ctx.accountId}:stack/serverlessrepo-${str(args.inputs.name, args.name)}/${hex(args.name, 8)}`, outputs: { RotationLambdaARN: `arn:aws:lambda:${region}:${ctx.accountId}:function:${fn}` } };
+    },
+    "aws:elasticache/user:User": (args, ctx) => ({ id: str(args.inputs.userId, args.name), arn: `arn:aws:elasticache:${ctx.regionOf(args.provider)}:${ctx.accountId}:user:${str(args.inputs.userId, args.name)}` }),
+    "aws:elasticache/userGroup:UserGroup": (args, ctx) => ({ id: str(args.inputs.userGroupId, args.name), arn: `arn:aws:elasticache:${ctx.regionOf(args.provider)}:${ctx.accountId}:usergroup:${str(args.inputs.userGroupId, args.name)}` }),
 };
 
 /** AWS provider functions the program calls. */

@@ -517,6 +517,38 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         text("targetPrefix", { max: 1024 }, doc("AmazonS3/latest/API/API_LoggingEnabled.html")),
         oneOf("targetObjectKeyFormat.partitionedPrefix.partitionDateSource", ["EventTime", "DeliveryTime"], doc("AmazonS3/latest/API/API_PartitionedPrefix.html")),
     ),
+    "aws:elasticache/user:User": entry(
+        physicalName(
+            "userId",
+            { max: Number.MAX_SAFE_INTEGER, pattern: /^[a-zA-Z][a-zA-Z0-9-]*$/, chars: "letters, digits and hyphens, a letter first", forbid: [[/--/, "no two consecutive hyphens"], [/-$/, "no trailing hyphen"]] },
+            doc("AmazonElastiCache/latest/APIReference/API_CreateUser.html"),
+            false,
+        ),
+        text("userName", { min: 1, max: Number.MAX_SAFE_INTEGER }, doc("AmazonElastiCache/latest/APIReference/API_CreateUser.html")),
+        oneOf("engine", ["redis", "valkey"], doc("AmazonElastiCache/latest/APIReference/API_CreateUser.html")),
+        text("accessString", { max: Number.MAX_SAFE_INTEGER, pattern: /\S/, chars: "at least one non-space character" }, doc("AmazonElastiCache/latest/APIReference/API_CreateUser.html")),
+        oneOf("authenticationMode.type", ["password", "no-password-required", "iam"], doc("AmazonElastiCache/latest/APIReference/API_AuthenticationMode.html")),
+        // Passwords: 16–128 printable characters without space, `"`, `/` or `@`; at most two per user.
+        text("authenticationMode.passwords[]", { min: 16, max: 128, pattern: /^[!#-.0-?A-~]+$/, chars: "printable ASCII except space, \" / @" }, doc("AmazonElastiCache/latest/dg/Clusters.RBAC.html"), { secret: true }),
+        custom("value", "authenticationMode.passwords", (v) => (Array.isArray(v) && v.length > 2 ? "at most two passwords" : undefined), doc("AmazonElastiCache/latest/APIReference/API_AuthenticationMode.html")),
+        awsTags(),
+    ),
+    "aws:elasticache/userGroup:UserGroup": entry(
+        physicalName("userGroupId", { max: Number.MAX_SAFE_INTEGER, pattern: /^[a-zA-Z][a-zA-Z0-9-]*$/, chars: "letters, digits and hyphens, a letter first" }, doc("AmazonElastiCache/latest/APIReference/API_CreateUserGroup.html"), false),
+        oneOf("engine", ["redis", "valkey"], doc("AmazonElastiCache/latest/APIReference/API_CreateUserGroup.html")),
+        custom("value", "userIds", (v) => (Array.isArray(v) && v.length > 100 ? "at most 100 users per group" : undefined), doc("AmazonElastiCache/latest/dg/quota-limits.html")),
+        awsTags(),
+    ),
+    "aws:secretsmanager/secretRotation:SecretRotation": entry(
+        between("rotationRules.automaticallyAfterDays", 1, 1000, doc("secretsmanager/latest/apireference/API_RotationRulesType.html")),
+    ),
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": entry(
+        // SAR prefixes the CloudFormation stack name with `serverlessrepo-` (15 of CloudFormation's 128).
+        physicalName("name", { max: 113, pattern: /^[a-zA-Z][-a-zA-Z0-9]*$/, chars: "letters, digits and hyphens, a letter first" }, doc("AWSCloudFormation/latest/APIReference/API_CreateStack.html"), false),
+        oneOf("capabilities[]", ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_RESOURCE_POLICY", "CAPABILITY_AUTO_EXPAND"], doc("serverlessrepo/latest/devguide/acknowledging-application-capabilities.html")),
+        text("parameters.functionName", { max: 64, pattern: /^[a-zA-Z0-9-_]+$/, chars: "letters, digits, - and _" }, doc("lambda/latest/api/API_CreateFunction.html")),
+        awsTags(),
+    ),
 };
 
 function rangeOfPort(v: unknown): string | undefined {

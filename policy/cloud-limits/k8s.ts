@@ -263,4 +263,19 @@ export const k8sLimits: Readonly<Record<string, TypeEntry>> = {
         // Operation.ports are strings of port numbers.
         text("spec.rules[].to[].operation.ports[]", { max: 5, pattern: /^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/, chars: "a port number 1–65535" }, "https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation"),
     ),
+    "kubernetes:cert-manager.io/v1:ClusterIssuer": entry(...meta(dns1123Subdomain()), constraint("name", "spec.ca.secretName", dns1123Subdomain(), K8S_NAMES)),
+    "kubernetes:cert-manager.io/v1:Certificate": entry(
+        ...meta(dns1123Subdomain()),
+        constraint("name", "spec.secretName", dns1123Subdomain(), K8S_NAMES),
+        // X.509 caps a subject common name at 64 characters (RFC 5280 ub-common-name).
+        text("spec.commonName", { max: 64 }, "https://www.rfc-editor.org/rfc/rfc5280#appendix-A.1"),
+        oneOf("spec.privateKey.algorithm", ["RSA", "ECDSA", "Ed25519"], "https://cert-manager.io/docs/reference/api-docs/#cert-manager.io/v1.PrivateKeyAlgorithm"),
+        oneOf("spec.privateKey.rotationPolicy", ["Never", "Always"], "https://cert-manager.io/docs/reference/api-docs/#cert-manager.io/v1.PrivateKeyRotationPolicy"),
+        oneOf(
+            "spec.usages[]",
+            ["signing", "digital signature", "content commitment", "key encipherment", "key agreement", "data encipherment", "cert sign", "crl sign", "encipher only", "decipher only", "any", "server auth", "client auth", "code signing", "email protection", "s/mime", "ipsec end system", "ipsec tunnel", "ipsec user", "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"],
+            "https://cert-manager.io/docs/reference/api-docs/#cert-manager.io/v1.KeyUsage",
+        ),
+        oneOf("spec.issuerRef.kind", ["Issuer", "ClusterIssuer"], "https://cert-manager.io/docs/reference/api-docs/#meta.cert-manager.io/v1.ObjectReference"),
+    ),
 };

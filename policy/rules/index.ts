@@ -6,6 +6,7 @@ import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
+import { leastPrivilegePolicies } from "./least-privilege";
 import { startupPolicies } from "./startup";
 
 /**
@@ -21,4 +22,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...startupPolicies,
     ...graphPolicies,
     ...auditPolicies,
+    ...leastPrivilegePolicies,
 ];

@@ -104,6 +104,9 @@ export function gcpSecretIdMatches(secretRef: unknown, secretId: string): boolea
     return typeof secretRef === "string" && (secretRef === secretId || secretRef.endsWith(`/secrets/${secretId}`));
 }
 
+/** Keys of the Secret cert-manager writes for a Certificate. */
+const certificateKeys: readonly string[] = ["tls.crt", "tls.key", "ca.crt"];
+
 /** The links the rule needs, built once per stack. */
 export class StartupModel {
     private readonly index: ResourceIndex;
@@ -187,6 +190,13 @@ export class StartupModel {
         if (secrets.length > 0) {
             const data = { ...obj(secrets[0].props.data), ...obj(secrets[0].props.stringData) };
             return ref.key === undefined || ref.key in data ? { missing: [] } : { missing: [{ has: false, reason: `Secret ${ns}/${ref.name} has no key ${ref.key}` }] };
+        }
+        // cert-manager writes a Certificate's Secret (`tls.crt`, `tls.key`, and `ca.crt` from a CA issuer) once issued.
+        const certificates = this.index
+            .of("kubernetes:cert-manager.io/v1:Certificate")
+            .filter((c) => clusterOf(c) === cluster && namespaceOf(c) === ns && obj(c.props.spec).secretName === ref.name);
+        if (certificates.length > 0) {
+            return ref.key === undefined || certificateKeys.includes(ref.key) ? { missing: [] } : { missing: [{ has: false, reason: `Certificate ${ns}/${k8sNameOf(certificates[0])} writes no key ${ref.key}` }] };
         }
         const writers = this.index
             .of("kubernetes:external-secrets.io/v1:ExternalSecret")

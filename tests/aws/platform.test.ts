@@ -133,6 +133,7 @@ describe("prod-us: two complete active regional platforms", () => {
         expect(releases.sort()).toEqual([
             ["aws-load-balancer-controller", "kube-system"],
             ["base", "istio-system"],
+            ["cert-manager", "cert-manager"],
             ["cni", "istio-system"],
             ["external-secrets", "external-secrets"],
             ["istiod", "istio-system"],
@@ -193,7 +194,7 @@ describe("prod-us: two complete active regional platforms", () => {
         expect(byType(run, "aws:rds/globalCluster:GlobalCluster")).toEqual([]);
     });
 
-    it("Redis: cluster mode, 3 shards × 2 replicas, encrypted (cache key) in transit and at rest, AUTH from random, Multi-AZ, snapshots, protected", () => {
+    it("Redis: cluster mode, 3 shards × 2 replicas, encrypted (cache key) in transit and at rest, RBAC user group (no shared AUTH token), Multi-AZ, snapshots, protected", () => {
         const rg = one(run, "aws:elasticache/replicationGroup:ReplicationGroup", "us-east-1-redis-rg");
         expect(rg.props).toMatchObject({
             engine: "redis",
@@ -206,14 +207,14 @@ describe("prod-us: two complete active regional platforms", () => {
             automaticFailoverEnabled: true,
             multiAzEnabled: true,
             snapshotRetentionLimit: 7,
-            authToken: "[secret]",
+            userGroupIds: ["platform-prod-users"],
         });
-        expect(rg.secretPaths).toContain("authToken");
+        expect(rg.props.authToken).toBeUndefined();
         expect(rg.protect).toBe(true);
         const params = one(run, "aws:elasticache/parameterGroup:ParameterGroup", "us-east-1-redis-params");
         expect(params.props.parameters).toEqual(expect.arrayContaining([{ name: "cluster-enabled", value: "yes" }]));
-        const token = one(run, "random:index/randomPassword:RandomPassword", "us-east-1-redis-auth-token");
-        expect(token.props).toMatchObject({ length: 64, overrideSpecial: "!&#$^<>-" });
+        const password = one(run, "random:index/randomPassword:RandomPassword", "us-east-1-redis-assignment-service-password-a");
+        expect(password.props).toMatchObject({ length: 64, special: false });
     });
 
     it("NATS: official chart pinned 1.x, 3 servers, JetStream on the encrypted class, PDB, zone spread, exporter; values secret", () => {
@@ -429,6 +430,7 @@ describe("dev: a small, unprotected platform", () => {
             "learning-platform:aws:ServiceCloudResources",
             "learning-platform:aws:ServiceCloudResources",
             "learning-platform:aws:ServiceCloudResources",
+            "learning-platform:k8s:CertManager",
             "learning-platform:k8s:ClusterAddons",
             "learning-platform:k8s:Flagd",
             "learning-platform:k8s:NatsJetStream",
