@@ -246,3 +246,16 @@ export const privateGoogleApis = {
     cidr: "199.36.153.8/30",
     addresses: ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"],
 } as const;
+
+/** Service account ids: `[a-z][a-z0-9-]{4,28}[a-z0-9]` (6–30 characters). */
+export const accountIdPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** `notification` + `webhook-correlator` → `notif-webhook-correlator` (the full name is 31 chars). */
+export function accountIdOf(unit: string, identity: string): string {
+    const copy = /-x\d+$/.exec(unit)?.[0] ?? "";
+    const id = `${unit.slice(0, 5)}${copy}-${identity}`.slice(0, 30).replace(/-+$/, "");
+    if (!accountIdPattern.test(id)) {
+        throw new Error(`no valid service account id for ${unit}/${identity}: ${id}`);
+    }
+    return id;
+}

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { awsPolicies } from "./aws";
 import { cloudLimitPolicies } from "./cloud-limits";
+import { cloudRunInvokerPolicies } from "./cloudrun-invokers";
 import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
@@ -19,4 +20,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...cloudLimitPolicies,
     ...startupPolicies,
     ...graphPolicies,
+    ...cloudRunInvokerPolicies,
 ];
