@@ -103,6 +103,7 @@ describe("prod-us: the callers' identity (Workload Identity Federation from the 
             expect(props(one(run, T.account, `gcp-peer-callers-${caller}`)).accountId).toBe(peerAccountId(caller));
             const binding = props(one(run, T.saBinding, `gcp-peer-federation-${caller}-wif-user`));
             expect(binding.role).toBe("roles/iam.workloadIdentityUser");
+            expect(binding.serviceAccountId).toBe(`projects/${project}/serviceAccounts/${peerAccountId(caller)}@${project}.iam.gserviceaccount.com`);
             const member = new RegExp(`^principalSet://iam\\.googleapis\\.com/projects/\\d+/locations/global/workloadIdentityPools/aws-eks-callers/attribute\\.aws_role/arn:aws:sts::${account}:assumed-role/(.+)$`);
             const named = (binding.members as string[]).map((m) => member.exec(m)?.[1] ?? `unmatched ${m}`);
             expect(named.sort()).toEqual([...nonEmpty(irsaRoles(namespace))]);
