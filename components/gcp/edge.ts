@@ -68,7 +68,7 @@ export interface EdgeArgs {
     readonly environment: string;
     /** Public host (seed 001 §5: `notify.{domain}`). */
     readonly publicHost: string;
-    /** Private host for mesh callers (`notification-internal.{domain}`). */
+    /** Private host for peer callers on AWS (`notification-internal.{domain}`, seed 001 §5). */
     readonly internalHost: string;
     readonly regions: readonly EdgeRegion[];
     readonly vendors: readonly WebhookVendor[];
@@ -214,9 +214,10 @@ export class Edge extends pulumi.ComponentResource {
             const regional = { parent: this, provider: r.provider };
             const neg = new gcp.compute.RegionNetworkEndpointGroup(
                 `${name}-ilb-neg-${r.region}`,
-                { name: `${args.unit}-api-internal-${r.region}`, region: r.region, networkEndpointType: "SERVERLESS", cloudRun: { service: r.internalServiceName } },
-                // The NEG now points at the peers' entry: a NEG is immutable, and its name is kept.
-                { ...regional, deleteBeforeReplace: true },
+                // The NEG now points at the peers' entry. A NEG is immutable: a new name lets the replacement be
+                // created and the backend service moved to it before the old one (in use until then) is deleted.
+                { name: `${args.unit}-peers-${r.region}`, region: r.region, networkEndpointType: "SERVERLESS", cloudRun: { service: r.internalServiceName } },
+                regional,
             );
             const backend = new gcp.compute.RegionBackendService(
                 `${name}-ilb-backend-${r.region}`,
