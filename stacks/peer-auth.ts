@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CrossCloudEndpoint } from "../components/contracts";
+import { CertificateDnsValidation } from "../components/interconnect/cert-validation";
 import { PeerFederation, roleNameOfArn } from "../components/gcp/peer-identity";
 import { DeployContext } from "../data/context";
 import { AwsRegionHandle, GcpHandle } from "./interconnect";
@@ -50,15 +50,12 @@ export function deployPeerAuth(
     if (!first) {
         throw new Error(`stack ${config.stack}: the internal certificates' DNS records need an AWS region`);
     }
-    // The same lookup as the AWS edge's certificate validation: the stack's domain is a public Route 53 zone.
-    const zone = aws.route53.getZoneOutput({ name: config.domain, privateZone: false }, { provider: first.provider });
-    for (const [service, records] of Object.entries(gcp.certValidation)) {
-        for (const r of records) {
-            new aws.route53.Record(
-                `${service}-internal-cert-validation-${r.region}`,
-                { zoneId: zone.zoneId, name: r.name, type: r.type, ttl: 300, records: [r.data], allowOverwrite: false },
-                { provider: first.provider },
-            );
-        }
-    }
+    new CertificateDnsValidation(
+        "internal-cert-validation",
+        {
+            domain: config.domain,
+            records: Object.entries(gcp.certValidation).flatMap(([service, records]) => records.map((r) => ({ key: `${service}-${r.region}`, name: r.name, type: r.type, data: r.data }))),
+            provider: first.provider,
+        },
+    );
 }

@@ -78,7 +78,7 @@ describe("prod-us: the peers' entry behind the internal load balancer", () => {
     });
 
     it("the DNS authorization's CNAME goes to the domain's public Route 53 zone (the AWS side owns it)", () => {
-        const record = props(one(run, T.record, "notification-service-internal-cert-validation-us-east4"));
+        const record = props(one(run, T.record, "internal-cert-validation-notification-service-us-east4"));
         expect(record).toMatchObject({ type: "CNAME", ttl: 300 });
         expect(String(record.name)).toMatch(new RegExp(`^_acme-challenge_[0-9a-f]+\\.notification-internal\\.${domain.replace(/\./g, "\\.")}\\.$`));
         expect(String((record.records as string[])[0])).toMatch(/\.authorize\.certificatemanager\.goog\.$/);
