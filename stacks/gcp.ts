@@ -282,7 +282,7 @@ export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.
     });
     // The EKS services the cards name as callers (issue 15): one pool and one service account each per stack.
     const callers = [...new Set(cards.flatMap((c) => c.inbound.map((i) => i.service)))];
-    const peers = callers.length > 0 ? new PeerCallerIdentities("gcp-peer-callers", { callers, provider: global }) : undefined;
+    const peers = callers.length > 0 ? new PeerCallerIdentities("gcp-peer-callers", { callers, provider: global }, { dependsOn: project.apis }) : undefined;
     const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network, peers };
     const internalIps: Record<string, Readonly<Record<string, pulumi.Output<string>>>> = {};
     const certValidation: Record<string, Edge["internalCertValidation"]> = {};

@@ -111,6 +111,15 @@ describe("prod-us: the callers' identity (Workload Identity Federation from the 
     });
 });
 
+describe("prod-us: the project's APIs for the federation and the certificate", () => {
+    it("IAM (pools), STS (token exchange), IAM Credentials (ID tokens) and Certificate Manager are enabled, never disabled on destroy", () => {
+        const apis = byType(run, "gcp:projects/service:Service").map(props);
+        for (const api of ["iam.googleapis.com", "sts.googleapis.com", "iamcredentials.googleapis.com", "certificatemanager.googleapis.com"]) {
+            expect(apis.filter((a) => a.service === api)).toEqual([expect.objectContaining({ project, disableOnDestroy: false })]);
+        }
+    });
+});
+
 describe("pure rules of the federation", () => {
     it("the role name of an IRSA role ARN (paths dropped, as in assumed-role ARNs); anything else is refused", () => {
         expect(roleNameOfArn("arn:aws:iam::410987654321:role/assignment-role")).toBe("assignment-role");
