@@ -79,11 +79,23 @@ export interface CrossCloudEndpoint {
     readonly service: string;
     /** Private host, e.g. `notification-internal.<domain>`. */
     readonly host: string;
-    /** What the pods get under the dependency's `configKey`, e.g. `http://notification-internal.<domain>`. */
+    /** What the pods get under the dependency's `configKey`, e.g. `https://notification-internal.<domain>`. */
     readonly url: string;
     readonly port: number;
     /** The GCP ranges the name resolves into (the active regions' subnets, where the internal load balancers listen). */
     readonly cidrs: readonly string[];
+    /** The ID-token audience the service accepts from its callers (Cloud Run `customAudiences`). */
+    readonly audience: string;
+    /**
+     * Google APIs the callers mint ID tokens with (STS, IAM Credentials), reached over the same VPN at
+     * `private.googleapis.com`'s range on 443.
+     */
+    readonly googleApis: { readonly hosts: readonly string[]; readonly cidr: string };
+    /**
+     * The callers' GCP identity (Workload Identity Federation): the token-exchange audience and the
+     * service account each calling service impersonates. Absent until the GCP side exists.
+     */
+    readonly identity?: { readonly workloadProviderAudience: pulumi.Input<string>; readonly serviceAccounts: Readonly<Record<string, pulumi.Input<string>>> };
 }
 
 /** Everything a ServiceWorkload needs from the region it runs in. */

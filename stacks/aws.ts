@@ -70,7 +70,7 @@ export function deployAws(
     ctx: DeployContext,
     crossCloud: Readonly<Record<string, CrossCloudEndpoint>>,
     pipeline: PipelineAccess,
-): { outputs: Record<string, pulumi.Input<unknown>>; regions: Record<string, AwsRegionHandle> } {
+): { outputs: Record<string, pulumi.Input<unknown>>; regions: Record<string, AwsRegionHandle>; roleArns: Record<string, pulumi.Output<string>[]> } {
     const problems = validateAwsContext(ctx);
     if (problems.length > 0) {
         throw new Error(`AWS configuration of stack ${ctx.config.stack}:\n  - ${problems.join("\n  - ")}`);
@@ -84,6 +84,8 @@ export function deployAws(
     let globals: Record<string, GlobalDatabaseRef> | undefined;
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     const regions: Record<string, AwsRegionHandle> = {};
+    // Each service's IRSA role per region: the identity a Cloud Run service admits it by (issue 15).
+    const roleArns: Record<string, pulumi.Output<string>[]> = {};
     const randomProvider = new random.Provider("random-aws", {});
 
     for (const r of regionOrder(ctx)) {
@@ -136,6 +138,9 @@ export function deployAws(
             secretsPendingValues: platform.secretsPendingValues,
         };
         regions[r.region] = { provider, vpcId: platform.network.vpcId, privateRouteTableIds: platform.network.privateRouteTableIds };
+        for (const [service, binding] of Object.entries(platform.handle.bindings)) {
+            (roleArns[service] ??= []).push(binding.roleArn);
+        }
     }
-    return { outputs, regions };
+    return { outputs, regions, roleArns };
 }

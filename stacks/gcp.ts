@@ -9,7 +9,8 @@ import { isBackground } from "../components/gcp/cloudrun";
 import { Edge } from "../components/gcp/edge";
 import { Identities } from "../components/gcp/identities";
 import { CmekKey } from "../components/gcp/kms";
-import { bucketName, dualRegionLocation, internalHostOf, secretId, unitOf } from "../data/naming/gcp";
+import { bucketName, dualRegionLocation, internalAudienceOf, internalHostOf, secretId, unitOf } from "../data/naming/gcp";
+import { PeerCallerIdentities } from "../components/gcp/peer-identity";
 import { Network } from "../components/gcp/network";
 import { ProjectServices } from "../components/gcp/project";
 import { PubSub } from "../components/gcp/pubsub";
@@ -55,9 +56,27 @@ interface StackShared {
     readonly randomProvider: random.Provider;
     readonly project: ProjectServices;
     readonly network: Network;
+    /** The EKS callers' GCP identities (absent: no card names an inbound caller). */
+    readonly peers?: PeerCallerIdentities;
 }
 
-function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Record<string, pulumi.Input<unknown>>; internalIps: Readonly<Record<string, pulumi.Output<string>>> } {
+/** Per role of a card's `inbound`: its callers' service account emails (the role's only peer invokers). */
+export function peerInvokersOf(card: CloudRunServiceCard, emails: Readonly<Record<string, pulumi.Input<string>>>): Record<string, pulumi.Input<string>[]> {
+    const invokers: Record<string, pulumi.Input<string>[]> = {};
+    for (const i of card.inbound) {
+        const email = emails[i.service];
+        if (email === undefined) {
+            throw new Error(`${card.service}: inbound caller ${i.service} has no service account`);
+        }
+        (invokers[i.role] ??= []).push(email);
+    }
+    return invokers;
+}
+
+function deployCard(
+    card: CloudRunServiceCard,
+    s: StackShared,
+): { outputs: Record<string, pulumi.Input<unknown>>; internalIps: Readonly<Record<string, pulumi.Output<string>>>; certValidation: Edge["internalCertValidation"] } {
     const { ctx, profile, providers, project, network } = s;
     const { config } = ctx;
     const env = config.environment;
@@ -206,6 +225,7 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
             image: config.images[card.imageKey],
             pgbouncerImage: config.images["pgbouncer"],
             multiActive: active.length > 1,
+            peers: s.peers && card.inbound.length > 0 ? { invokers: peerInvokersOf(card, s.peers.emails), audience: internalAudienceOf(card.service, config.domain) } : undefined,
         });
     });
 
@@ -217,10 +237,17 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
         regions: active.map((r) => {
             const p = platforms[r.region];
             const proxyOnly = p.network.proxyOnly;
-            if (!p.apiServiceName || !proxyOnly) {
-                throw new Error(`active region ${r.region} has no API service or proxy-only subnet`);
+            if (!p.apiServiceName || !p.internalServiceName || !proxyOnly) {
+                throw new Error(`active region ${r.region} has no API service, peers' entry or proxy-only subnet`);
             }
-            return { region: r.region, apiServiceName: p.apiServiceName, provider: providers[r.region], subnetId: p.network.subnet.id, proxyOnlySubnet: proxyOnly };
+            return {
+                region: r.region,
+                apiServiceName: p.apiServiceName,
+                internalServiceName: p.internalServiceName,
+                provider: providers[r.region],
+                subnetId: p.network.subnet.id,
+                proxyOnlySubnet: proxyOnly,
+            };
         }),
         vendors: card.webhookVendors,
         networkId: network.networkId,
@@ -234,7 +261,7 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
         publicNameServers: edge.publicNameServers,
         bucket: bucket.bucketName,
     };
-    return { outputs, internalIps: edge.internalIps };
+    return { outputs, internalIps: edge.internalIps, certValidation: edge.internalCertValidation };
 }
 
 /**
@@ -267,12 +294,17 @@ export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.
         monthlyUsd: profile.monthlyBudgetUsd,
         provider: global,
     });
-    const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network };
+    // The EKS services the cards name as callers (issue 15): one pool and one service account each per stack.
+    const callers = [...new Set(cards.flatMap((c) => c.inbound.map((i) => i.service)))];
+    const peers = callers.length > 0 ? new PeerCallerIdentities("gcp-peer-callers", { callers, provider: global }, { dependsOn: project.apis }) : undefined;
+    const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network, peers };
     const internalIps: Record<string, Readonly<Record<string, pulumi.Output<string>>>> = {};
+    const certValidation: Record<string, Edge["internalCertValidation"]> = {};
     for (const card of cards) {
         const deployed = deployCard(card, shared);
         outputs[card.service] = deployed.outputs;
         internalIps[card.service] = deployed.internalIps;
+        certValidation[card.service] = deployed.certValidation;
     }
-    return { outputs, interconnect: { networkId: network.networkId, providers, internalIps } };
+    return { outputs, interconnect: { networkId: network.networkId, providers, internalIps, global, peers, certValidation } };
 }

@@ -6,6 +6,7 @@ import { deployContext } from "../data/context";
 import { deployGcp } from "./gcp";
 import { deployInterconnect, planStackInterconnect } from "./interconnect";
 import { loadStackConfig } from "./load";
+import { deployPeerAuth, withPeerIdentity } from "./peer-auth";
 import { readPipelineAccess } from "./pipeline";
 
 /**
@@ -35,9 +36,11 @@ export async function main(): Promise<Record<string, unknown>> {
     const interconnect = planStackInterconnect(ctx);
     // The pipeline's runners (bootstrap stack) are the clients of the EKS public endpoints.
     const pipeline = await readPipelineAccess(ctx.config);
-    const aws = deployAws(ctx, interconnect.endpoints, pipeline);
+    // GCP first: the EKS callers' ConfigMaps carry the GCP identity they call Cloud Run with (issue 15).
     const gcp = deployGcp(ctx);
+    const aws = deployAws(ctx, withPeerIdentity(interconnect.endpoints, gcp.interconnect), pipeline);
     const vpn = deployInterconnect(ctx, interconnect, aws.regions, gcp.interconnect);
+    deployPeerAuth(ctx, gcp.interconnect, aws.regions, aws.roleArns);
     return {
         environment: ctx.config.environment,
         residency: ctx.config.residency,

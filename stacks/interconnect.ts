@@ -3,7 +3,9 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { cloudRunServices, k8sServices } from "../data/catalog";
-import { internalHostOf, privateServiceRange, regionCidrs } from "../data/naming/gcp";
+import { internalHostOf, privateGoogleApis, privateServiceRange, regionCidrs } from "../data/naming/gcp";
+import { PeerCallerIdentities } from "../components/gcp/peer-identity";
+import { DnsValidationRecord } from "../components/gcp/edge";
 import { InterconnectInput, InterconnectPlan, NamedRange, planInterconnect, validateInterconnect } from "../components/interconnect/plan";
 import { CrossCloudVpn, GcpVpnHub } from "../components/interconnect/vpn";
 import { DeployContext } from "../data/context";
@@ -28,6 +30,7 @@ export function interconnectInput(ctx: DeployContext): InterconnectInput {
         ),
         gcpServices: cloudRunServices(ctx.catalog).map((c) => c.service),
         hostOf: internalHostOf,
+        googleApis: { hosts: privateGoogleApis.hosts, cidr: privateGoogleApis.cidr },
     };
 }
 
@@ -68,6 +71,12 @@ export interface GcpHandle {
     readonly providers: Readonly<Record<string, gcp.Provider>>;
     /** Internal load balancer address per Cloud Run service and active region. */
     readonly internalIps: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+    /** The provider for the stack's global GCP resources. */
+    readonly global: gcp.Provider;
+    /** The EKS callers' GCP identities (absent: no card names an inbound caller). */
+    readonly peers?: PeerCallerIdentities;
+    /** Per Cloud Run service: the DNS records its internal certificates need in the domain's public zone. */
+    readonly certValidation: Readonly<Record<string, readonly DnsValidationRecord[]>>;
 }
 
 /** Builds the plan: one GCP hub per paired GCP region, one CrossCloudVpn per AWS region. */
@@ -96,14 +105,17 @@ export function deployInterconnect(
             if (!address) {
                 throw new Error(`stack ${ctx.config.stack}: ${e.service} has no internal load balancer in ${pair.gcpRegion}`);
             }
-            return { host: e.host, address };
+            return { host: e.host, addresses: [address] };
         });
+        // The callers mint ID tokens at Google's STS and IAM Credentials (issue 15): those names resolve,
+        // in this VPC only, to private.googleapis.com, whose /30 the Cloud Router advertises over the VPN.
+        const googleApis = [...new Set(Object.values(plan.endpoints).flatMap((e) => e.googleApis.hosts))].map((host) => ({ host, addresses: [...privateGoogleApis.addresses] }));
         const vpn = new CrossCloudVpn(`vpn-${pair.awsRegion}`, {
             pair,
             hub: hubs[pair.gcpRegion],
             vpcId: region.vpcId,
             privateRouteTableIds: region.privateRouteTableIds,
-            records,
+            records: [...records, ...googleApis],
             awsProvider: region.provider,
             gcpProvider: gcpHandle.providers[pair.gcpRegion],
             randomProvider,

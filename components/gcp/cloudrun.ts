@@ -51,6 +51,8 @@ export interface CloudRunServiceArgs {
     readonly secretEnv: readonly SecretEnv[];
     /** Identities allowed to invoke the service (Pub/Sub push, peers). */
     readonly invokers: readonly pulumi.Input<string>[];
+    /** ID-token audiences accepted besides the run.app URL (the internal load balancer's host, for peer callers). */
+    readonly customAudiences?: readonly string[];
     readonly deletionProtection: boolean;
     readonly provider: gcp.Provider;
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -91,8 +93,11 @@ export class CloudRunService extends pulumi.ComponentResource {
                 ingress: lbFronted ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
                 // The external load balancer cannot mint identity tokens, so the API's invoker check is
                 // off; its ingress setting admits only the load balancer and the VPC. Every other
-                // service keeps IAM invocation.
+                // service keeps IAM invocation (the peers' entry behind the internal load balancer too:
+                // "internal" ingress admits internal Application Load Balancers).
                 invokerIamDisabled: lbFronted,
+                // GA field (gcloud run services update --add-custom-audiences; not Beta in the provider schema).
+                ...(args.customAudiences && args.customAudiences.length > 0 ? { customAudiences: [...args.customAudiences] } : {}),
                 deletionProtection: args.deletionProtection,
                 launchStage: "GA",
                 labels: { role: role.name },

@@ -73,6 +73,8 @@ export function securityPolicyRules(vendors: readonly WebhookVendor[]): gcp.type
 export interface EdgeRegion {
     readonly region: string;
     readonly apiServiceName: pulumi.Input<string>;
+    /** The peers' entry (IAM invocation on) the internal load balancer fronts. */
+    readonly internalServiceName: pulumi.Input<string>;
     readonly provider: gcp.Provider;
     readonly subnetId: pulumi.Input<string>;
     /** The internal load balancer's forwarding rule waits for the proxy-only subnet. */
@@ -84,7 +86,7 @@ export interface EdgeArgs {
     readonly environment: string;
     /** Public host (seed 001 §5: `notify.{domain}`). */
     readonly publicHost: string;
-    /** Private host for mesh callers (`notification-internal.{domain}`). */
+    /** Private host for peer callers on AWS (`notification-internal.{domain}`, seed 001 §5). */
     readonly internalHost: string;
     readonly regions: readonly EdgeRegion[];
     readonly vendors: readonly WebhookVendor[];
@@ -101,11 +103,24 @@ export interface EdgeArgs {
  * and the residency rule. Cloud Armor can deny only with 403/404/502, so the 451 comes from the URL
  * map: a route rule matching a tenant-region header this stack does not serve aborts with 451
  * (fault injection, 100 %; supported by the global external ALB). An internal Application Load
- * Balancer per active region serves `notification-internal` to mesh callers; both hosts get DNS.
+ * Balancer per active region serves `notification-internal` to peer callers over HTTPS; both hosts get DNS.
  */
+/** A DNS record Certificate Manager needs in the domain's public zone to issue the internal certificate. */
+export interface DnsValidationRecord {
+    readonly region: string;
+    readonly name: pulumi.Output<string>;
+    readonly type: pulumi.Output<string>;
+    readonly data: pulumi.Output<string>;
+}
+
+/** Port the internal load balancer listens on (HTTPS, issue 15). */
+export const internalHttpsPort = 443;
+
 export class Edge extends pulumi.ComponentResource {
     readonly publicIp: pulumi.Output<string>;
     readonly internalIps: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Per active region: the CNAME Certificate Manager checks (the AWS side owns the domain's public zone). */
+    readonly internalCertValidation: readonly DnsValidationRecord[];
     readonly publicNameServers: pulumi.Output<string[]>;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -206,14 +221,20 @@ export class Edge extends pulumi.ComponentResource {
             child,
         );
 
-        // Internal Application Load Balancer per active region for mesh callers. Plain HTTP inside the
-        // VPC: the mesh sidecar (seed 001 §5, SPIFFE mTLS) encrypts service-to-service traffic.
+        // Internal Application Load Balancer per active region for the peer callers (issue 15): HTTPS on 443
+        // with a regional Google-managed Certificate Manager certificate (DNS authorization: regional
+        // certificates cannot use load balancer authorization), TLS 1.2+ RESTRICTED, in front of the peers'
+        // Cloud Run entry, which checks each request's ID token (IAM invoker, custom audience). This
+        // replaces seed 001 §5's SPIFFE sidecar, which Cloud Run cannot run as described (README).
         const internalIps: Record<string, pulumi.Output<string>> = {};
+        const validation: DnsValidationRecord[] = [];
         for (const r of args.regions) {
             const regional = { parent: this, provider: r.provider };
             const neg = new gcp.compute.RegionNetworkEndpointGroup(
                 `${name}-ilb-neg-${r.region}`,
-                { name: `${args.unit}-api-internal-${r.region}`, region: r.region, networkEndpointType: "SERVERLESS", cloudRun: { service: r.apiServiceName } },
+                // The NEG now points at the peers' entry. A NEG is immutable: a new name lets the replacement be
+                // created and the backend service moved to it before the old one (in use until then) is deleted.
+                { name: `${args.unit}-peers-${r.region}`, region: r.region, networkEndpointType: "SERVERLESS", cloudRun: { service: r.internalServiceName } },
                 regional,
             );
             const backend = new gcp.compute.RegionBackendService(
@@ -222,7 +243,32 @@ export class Edge extends pulumi.ComponentResource {
                 regional,
             );
             const map = new gcp.compute.RegionUrlMap(`${name}-ilb-urlmap-${r.region}`, { name: `${args.unit}-internal-${r.region}`, region: r.region, defaultService: backend.id }, regional);
-            const proxy = new gcp.compute.RegionTargetHttpProxy(`${name}-ilb-proxy-${r.region}`, { name: `${args.unit}-internal-${r.region}`, region: r.region, urlMap: map.id }, regional);
+            const auth = new gcp.certificatemanager.DnsAuthorization(
+                `${name}-ilb-dns-auth-${r.region}`,
+                { name: `${args.unit}-internal-${r.region}`, location: r.region, domain: args.internalHost, type: "PER_PROJECT_RECORD", description: "notification-internal.{domain} (issue 15)", labels: args.labels },
+                regional,
+            );
+            const cert = new gcp.certificatemanager.Certificate(
+                `${name}-ilb-cert-${r.region}`,
+                {
+                    name: `${args.unit}-internal-${r.region}`,
+                    location: r.region,
+                    description: "Internal load balancer certificate for peer callers (issue 15)",
+                    managed: { domains: [args.internalHost], dnsAuthorizations: [auth.id] },
+                    labels: args.labels,
+                },
+                regional,
+            );
+            const sslPolicy = new gcp.compute.RegionSslPolicy(
+                `${name}-ilb-ssl-${r.region}`,
+                { name: `${args.unit}-internal-tls12-${r.region}`, region: r.region, profile: "RESTRICTED", minTlsVersion: "TLS_1_2" },
+                regional,
+            );
+            const proxy = new gcp.compute.RegionTargetHttpsProxy(
+                `${name}-ilb-https-${r.region}`,
+                { name: `${args.unit}-internal-${r.region}`, region: r.region, urlMap: map.id, certificateManagerCertificates: [cert.id], sslPolicy: sslPolicy.id },
+                regional,
+            );
             const address = new gcp.compute.Address(
                 `${name}-ilb-ip-${r.region}`,
                 { name: `${args.unit}-internal-${r.region}`, region: r.region, addressType: "INTERNAL", subnetwork: r.subnetId, purpose: "GCE_ENDPOINT" },
@@ -237,16 +283,26 @@ export class Edge extends pulumi.ComponentResource {
                     target: proxy.id,
                     ipAddress: address.id,
                     ipProtocol: "TCP",
-                    portRange: "80",
+                    portRange: String(internalHttpsPort),
                     network: args.networkId,
                     subnetwork: r.subnetId,
                     allowGlobalAccess: true,
                     labels: args.labels,
                 },
-                { ...regional, dependsOn: [r.proxyOnlySubnet] },
+                // 80 → 443 replaces the rule under the same name.
+                { ...regional, dependsOn: [r.proxyOnlySubnet], deleteBeforeReplace: true },
             );
             internalIps[r.region] = address.address;
+            const record = auth.dnsResourceRecords.apply((records) => {
+                const first = records[0];
+                if (!first?.name || !first.type || !first.data) {
+                    throw new pulumi.ResourceError(`DNS authorization of ${args.internalHost} in ${r.region} returned no record`, this);
+                }
+                return { name: first.name, type: first.type, data: first.data };
+            });
+            validation.push({ region: r.region, name: record.name, type: record.type, data: record.data });
         }
+        this.internalCertValidation = validation;
         this.internalIps = internalIps;
 
         // The stack owns the `notify` subdomain (the parent zone delegates to these name servers).

@@ -1,18 +1,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { accountIdOf, accountIdPattern } from "../../data/naming/gcp";
 
-/** Service account ids: `[a-z][a-z0-9-]{4,28}[a-z0-9]` (6–30 characters). */
-export const accountIdPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-
-/** `notification` + `webhook-correlator` → `notif-webhook-correlator` (the full name is 31 chars). */
-export function accountIdOf(unit: string, identity: string): string {
-    const copy = /-x\d+$/.exec(unit)?.[0] ?? "";
-    const id = `${unit.slice(0, 5)}${copy}-${identity}`.slice(0, 30).replace(/-+$/, "");
-    if (!accountIdPattern.test(id)) {
-        throw new Error(`no valid service account id for ${unit}/${identity}: ${id}`);
-    }
-    return id;
-}
+// The naming rule lives with the data (the policy pack resolves invokers by it); re-exported for existing callers.
+export { accountIdOf, accountIdPattern };
 
 /** Project roles every runtime identity needs to report telemetry (nothing that touches data). */
 // Cloud Run collects stdout logs itself, so no log writer role.

@@ -15,6 +15,12 @@ export const requiredApis = [
     "storage.googleapis.com",
     "dns.googleapis.com",
     "billingbudgets.googleapis.com",
+    // Issue 15: the peers' Workload Identity Federation (pools, STS token exchange, ID tokens) and the
+    // internal load balancer's Certificate Manager certificate.
+    "iam.googleapis.com",
+    "sts.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "certificatemanager.googleapis.com",
 ] as const;
 
 /** Service agents that encrypt with the platform's CMEK keys, by the API that owns them. */

@@ -67,12 +67,17 @@ export interface RegionalPlatformArgs {
     readonly pgbouncerImage: string;
     /** Several active regions: subscriptions filter by the tenant's region. */
     readonly multiActive: boolean;
+    /**
+     * Peer callers (issue 15): per role of the card's `inbound`, the callers' service account emails
+     * (its only invokers) and the ID-token audience they present (the internal load balancer's URL).
+     */
+    readonly peers?: { readonly invokers: Readonly<Record<string, readonly pulumi.Input<string>[]>>; readonly audience: string };
 }
 
 /**
  * Everything of the notification platform in one region. Every region gets the network (subnet,
  * connector, NAT with reserved IPs); an active region adds Cloud SQL (with its replicas and the DR
- * replica), Memorystore, PgBouncer, the 13 Cloud Run services and their subscriptions.
+ * replica), Memorystore, PgBouncer, the card's Cloud Run services and their subscriptions.
  *
  * A DR region runs no Cloud Run service: it would point at a read-only replica and fail every
  * write. Promotion is a stack change (the region's role becomes `active`), which deploys services,
@@ -85,6 +90,8 @@ export class RegionalPlatform extends pulumi.ComponentResource {
     readonly services: Readonly<Record<string, CloudRunService>>;
     /** Name of the Cloud Run service the load balancer fronts (active regions). */
     readonly apiServiceName?: pulumi.Output<string>;
+    /** Name of the Cloud Run service the internal load balancer fronts for peer callers (active regions). */
+    readonly internalServiceName?: pulumi.Output<string>;
     readonly egressIps: pulumi.Output<string>[];
 
     constructor(name: string, args: RegionalPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -274,7 +281,9 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                     containerPort: card.containerPort,
                     env,
                     secretEnv: role.secrets.filter((p) => !isVendor(p)).map((p) => ({ env: envNameOf(p), secret: secretNameOf(p) })),
-                    invokers: consumesSomething ? [identities.emails["pubsub-push"]] : [],
+                    // Exactly the identities the card names: Pub/Sub push for consumers, the `inbound` callers' accounts for the peers' entry.
+                    invokers: [...(consumesSomething ? [identities.emails["pubsub-push"]] : []), ...(args.peers?.invokers[role.name] ?? [])],
+                    customAudiences: role.ingress === "internal-load-balancer" && args.peers ? [args.peers.audience] : undefined,
                     deletionProtection: args.protect,
                     provider: args.provider,
                     dependsOn: keyDeps,
@@ -283,6 +292,7 @@ export class RegionalPlatform extends pulumi.ComponentResource {
             );
         }
         this.apiServiceName = card.roles.filter((r) => r.ingress === "load-balancer").map((r) => services[r.name].name)[0];
+        this.internalServiceName = card.roles.filter((r) => r.ingress === "internal-load-balancer").map((r) => services[r.name].name)[0];
 
         new Subscriptions(
             `${name}-subs`,
@@ -306,6 +316,6 @@ export class RegionalPlatform extends pulumi.ComponentResource {
             },
             child,
         );
-        this.registerOutputs({ egressIps: this.egressIps, apiServiceName: this.apiServiceName });
+        this.registerOutputs({ egressIps: this.egressIps, apiServiceName: this.apiServiceName, internalServiceName: this.internalServiceName });
     }
 }

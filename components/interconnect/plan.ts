@@ -43,7 +43,10 @@ export interface VpnPairPlan {
 export interface GcpHubPlan {
     readonly region: string;
     readonly asn: number;
-    /** What the Cloud Router advertises to AWS (custom mode): the active regions' subnets, where the internal ALBs listen. */
+    /**
+     * What the Cloud Router advertises to AWS (custom mode): the active regions' subnets, where the
+     * internal ALBs listen, and `private.googleapis.com`'s /30 (the callers mint ID tokens there).
+     */
     readonly advertisedRanges: readonly string[];
 }
 
@@ -73,6 +76,8 @@ export interface InterconnectInput {
     readonly gcpServices: readonly string[];
     /** Private host of a Cloud Run service's internal load balancer. */
     readonly hostOf: (service: string, domain: string) => string;
+    /** Google APIs reached over the VPN (private.googleapis.com): hosts and the range advertised for them. */
+    readonly googleApis: { readonly hosts: readonly string[]; readonly cidr: string };
 }
 
 // ---- IPv4 arithmetic ---------------------------------------------------------------------------
@@ -149,9 +154,9 @@ export function tunnelsFor(awsRegion: string): TunnelPlan[] {
     });
 }
 
-/** URL of a cross-cloud HTTP dependency: port 80 stays implicit. */
+/** URL of a cross-cloud HTTPS dependency: port 443 stays implicit. */
 export function endpointUrl(host: string, port: number): string {
-    return port === 80 ? `http://${host}` : `http://${host}:${port}`;
+    return port === 443 ? `https://${host}` : `https://${host}:${port}`;
 }
 
 /**
@@ -167,7 +172,8 @@ export function planInterconnect(input: InterconnectInput): InterconnectPlan {
         return { pairs: [], hubs: [], endpoints: {} };
     }
     const gcpRegion = active[0].region;
-    const advertisedRanges = active.map((r) => r.subnet);
+    const subnets = active.map((r) => r.subnet);
+    const advertisedRanges = [...subnets, input.googleApis.cidr];
     const pairs = input.aws.map((a) => ({
         awsRegion: a.region,
         vpcCidr: a.vpcCidr,
@@ -181,7 +187,7 @@ export function planInterconnect(input: InterconnectInput): InterconnectPlan {
         const ports = new Set(input.dependencies.filter((d) => d.service === service).map((d) => d.port));
         const port = [...ports][0];
         const host = input.hostOf(service, input.domain);
-        endpoints[service] = { service, host, url: endpointUrl(host, port), port, cidrs: advertisedRanges };
+        endpoints[service] = { service, host, url: endpointUrl(host, port), port, cidrs: subnets, audience: `https://${host}`, googleApis: input.googleApis };
     }
     return { pairs, hubs: [{ region: gcpRegion, asn: gcpAsnFor(gcpRegion) ?? -1, advertisedRanges }], endpoints };
 }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ipsecProposal, presharedKeyLength } from "../../data/profiles/interconnect";
 import { GcpHubPlan, VpnPairPlan } from "./plan";
+import { privateGoogleApis } from "../../data/naming/gcp";
 
 export interface GcpVpnHubArgs {
     /** The hub's plan: region, Cloud Router ASN, the ranges it advertises to AWS. */
@@ -48,7 +49,10 @@ export class GcpVpnHub extends pulumi.ComponentResource {
                     asn,
                     advertiseMode: "CUSTOM",
                     advertisedGroups: [],
-                    advertisedIpRanges: advertisedRanges.map((range) => ({ range, description: "notification internal load balancer subnet" })),
+                    advertisedIpRanges: advertisedRanges.map((range) => ({
+                        range,
+                        description: range === privateGoogleApis.cidr ? "private.googleapis.com (STS, IAM Credentials for peer ID tokens)" : "notification internal load balancer subnet",
+                    })),
                     keepaliveInterval: 20,
                 },
             },
@@ -75,8 +79,8 @@ export class GcpVpnHub extends pulumi.ComponentResource {
 export interface PrivateRecord {
     /** Zone apex and record name, e.g. `notification-internal.<domain>`. */
     readonly host: string;
-    /** The GCP internal load balancer's address in the paired region. */
-    readonly address: pulumi.Input<string>;
+    /** The GCP internal load balancer's address in the paired region (or private.googleapis.com's four). */
+    readonly addresses: readonly pulumi.Input<string>[];
 }
 
 export interface CrossCloudVpnArgs {
@@ -234,7 +238,7 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
                 { name: r.host, comment: `${r.host} over the HA VPN to gcp ${pair.gcpRegion} (private)`, vpcs: [{ vpcId: args.vpcId, vpcRegion: pair.awsRegion }], forceDestroy: false },
                 onAws,
             );
-            new aws.route53.Record(`${name}-record-${key}`, { zoneId: zone.zoneId, name: r.host, type: "A", ttl: 60, records: [r.address] }, onAws);
+            new aws.route53.Record(`${name}-record-${key}`, { zoneId: zone.zoneId, name: r.host, type: "A", ttl: 60, records: [...r.addresses] }, onAws);
             return zone.zoneId;
         });
 

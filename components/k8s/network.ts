@@ -132,6 +132,8 @@ export function networkPolicies(card: K8sServiceCard, cluster: ClusterServices, 
         const remote = d.kind === "cross-cloud" ? crossCloud[d.service] : undefined;
         if (remote) {
             egress.push({ to: remote.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(remote.port)] });
+            // ID tokens for the call are minted at Google's STS / IAM Credentials, private.googleapis.com over the same VPN.
+            egress.push({ to: [{ ipBlock: { cidr: remote.googleApis.cidr } }], ports: [tcp(443)] });
         }
     }
     policies.push({ suffix: "allow-egress", spec: { podSelector: all, policyTypes: ["Egress"], egress } });

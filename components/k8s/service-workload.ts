@@ -50,9 +50,25 @@ export interface ServiceWorkloadArgs {
     readonly crossCloud?: Readonly<Record<string, CrossCloudEndpoint>>;
 }
 
-/** The ConfigMap entries of the card's cross-cloud dependencies (`NOTIFICATION_SERVICE_URL` → URL); pure. */
-export function crossCloudConfig(card: K8sServiceCard, crossCloud: Readonly<Record<string, CrossCloudEndpoint>>): { config: Record<string, string>; missing: string[] } {
+/** `NOTIFICATION_SERVICE_URL` → `NOTIFICATION_SERVICE_AUDIENCE`: the ID-token audience key next to a cross-cloud URL key. */
+export function audienceKeyOf(configKey: string): string {
+    return `${configKey.replace(/_URL$/, "")}_AUDIENCE`;
+}
+
+/** ConfigMap keys of the caller's GCP identity (Workload Identity Federation, issue 15). */
+export const gcpIdentityKeys = { workloadProvider: "GCP_WORKLOAD_IDENTITY_PROVIDER", serviceAccount: "GCP_SERVICE_ACCOUNT" } as const;
+
+/**
+ * The ConfigMap entries of the card's cross-cloud dependencies (`NOTIFICATION_SERVICE_URL` → URL,
+ * `NOTIFICATION_SERVICE_AUDIENCE` → the ID-token audience) and, apart, the caller's GCP identity
+ * (outputs of the GCP side: the token-exchange audience and the service account it impersonates); pure.
+ */
+export function crossCloudConfig(
+    card: K8sServiceCard,
+    crossCloud: Readonly<Record<string, CrossCloudEndpoint>>,
+): { config: Record<string, string>; identity: Record<string, pulumi.Input<string>>; missing: string[] } {
     const config: Record<string, string> = {};
+    const identity: Record<string, pulumi.Input<string>> = {};
     const missing: string[] = [];
     for (const d of card.outbound) {
         if (d.kind !== "cross-cloud") {
@@ -65,9 +81,17 @@ export function crossCloudConfig(card: K8sServiceCard, crossCloud: Readonly<Reco
             missing.push(`${d.service}: the card calls port ${d.port}, the path carries ${endpoint.port}`);
         } else {
             config[d.configKey] = endpoint.url;
+            config[audienceKeyOf(d.configKey)] = endpoint.audience;
+            const account = endpoint.identity?.serviceAccounts[card.service];
+            if (!endpoint.identity || account === undefined) {
+                missing.push(`${d.service}: no GCP identity for ${card.service} (the card's inbound must name it)`);
+            } else {
+                identity[gcpIdentityKeys.workloadProvider] = endpoint.identity.workloadProviderAudience;
+                identity[gcpIdentityKeys.serviceAccount] = account;
+            }
         }
     }
-    return { config, missing };
+    return { config, identity, missing };
 }
 
 /** Resolve a card's config for one environment (PerEnv values pick the environment's entry). */
@@ -192,7 +216,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig, ...(binding.config ?? {}) };
         // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
         const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
-        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...configData } }, child);
+        // The GCP identity (stable once created, like bucket names) stays outside the checksum: it is an output.
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(configMapName(card)), data: { ...bucketConfig, ...remote.identity, ...configData } }, child);
         // A config change rolls the pods (envFrom is read at start only).
         const configChecksum = createHash("sha256").update(JSON.stringify(configData)).digest("hex");
 

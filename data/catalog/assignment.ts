@@ -110,7 +110,7 @@ export const assignmentService: K8sServiceCard = {
         { kind: "nats" },
         { kind: "service", name: "ai-gateway-service", namespace: "ai-gateway", port: 8080 },
         // On GCP (Cloud Run behind its internal ALB, port 80 today): reached over the HA VPN, URL as config.
-        { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 80, protocol: "http", configKey: "NOTIFICATION_SERVICE_URL" },
+        { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 443, protocol: "https", configKey: "NOTIFICATION_SERVICE_URL" },
         { kind: "service", name: "tenant-service", namespace: "tenant", port: 8080 },
         { kind: "service", name: "catalog-service", namespace: "catalog", port: 8080 },
     ],

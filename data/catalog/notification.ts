@@ -1,11 +1,12 @@
 import { CloudRunRole, CloudRunServiceCard, PerEnv, ReplicaRange } from "./types";
 
 /**
- * notification-service — seeds/001 (§2, §3, §4, §6, §7, §8). Thirteen Cloud Run services.
+ * notification-service — seeds/001 (§2, §3, §4, §6, §7, §8). The document's thirteen Cloud Run services plus
+ * `api-internal`, the peers' entry with IAM invocation on (issue 15).
  *
  * Prod instance bounds are the document's table. Dev and staging run every non-API service at min 0
  * (seed 001 §9); their maxima are ours. Decisions the document leaves open (README):
- * - Database pool per instance is 1 for every DB client: Σ prod max instances = 654 against
+ * - Database pool per instance is 1 for every DB client: Σ prod max instances = 664 (654 + api-internal's 10) against
  *   PgBouncer's 800 client connections, so a pool of 2 anywhere large (the API: +200) breaks it.
  * - The API's concurrency is 600, not 80: WebSockets count against Cloud Run concurrency, and 100 000
  *   connections (§7) over 200 instances need ≥ 500 per instance (capacity/gcp.ts reports it).
@@ -67,6 +68,28 @@ export const notificationService: CloudRunServiceCard = {
             dbPoolPerInstance: 1,
             secrets: ["db-app-password", "redis-auth", "hmac-signing-key", "optout-signing-key", "webhook-verification", "feature-flags"],
             publishes: ["webhook-received"],
+            consumes: [],
+            vendorEgress: false,
+        },
+        {
+            // Issue 15: the API for peer services (assignment, progress over the HA VPN), a Cloud Run service of
+            // its own so IAM invocation stays on: the public API's check is off (the external load balancer
+            // cannot mint tokens). Same image and process (APP_ROLE=api-internal); REST only, no WebSockets,
+            // hence the document's API concurrency (80). One DB connection per instance: prod adds 10 of
+            // PgBouncer's 800 client connections (654 → 664).
+            name: "api-internal",
+            description: "Synchronous REST API for peer services behind the internal load balancer (IAM invoker per caller)",
+            instances: { dev: { min: 0, max: 2 }, staging: { min: 0, max: 4 }, prod: { min: 2, max: 10 } },
+            concurrency: 80,
+            timeoutSeconds: 60,
+            cpu: "1",
+            memory: "1Gi",
+            startupCpuBoost: true,
+            ingress: "internal-load-balancer",
+            sessionAffinity: false,
+            dbPoolPerInstance: 1,
+            secrets: ["db-app-password", "redis-auth", "hmac-signing-key", "optout-signing-key", "feature-flags"],
+            publishes: [],
             consumes: [],
             vendorEgress: false,
         },
@@ -215,6 +238,11 @@ export const notificationService: CloudRunServiceCard = {
         { vendor: "firebase", pathPrefix: "/api/v1/webhooks/fcm", capRps: 10_000 },
     ],
     secrets: ["db-app-password", "redis-auth", "hmac-signing-key", "optout-signing-key"],
+    // seeds/000 §5 (assignment) and seeds/003 §9 (progress) name notification-service among their outbound peers.
+    inbound: [
+        { service: "assignment-service", role: "api-internal" },
+        { service: "progress-service", role: "api-internal" },
+    ],
     data: {
         owns: ["notification-db", "notification-assets-bucket"],
         publishes: [subjectOf("requested"), subjectOf("status"), subjectOf("consent-changed")],

@@ -111,7 +111,7 @@ export const progressService: K8sServiceCard = {
         { kind: "service", name: "analytics-service", namespace: "analytics", port: 8080 },
         { kind: "service", name: "certification-service", namespace: "certification", port: 8080 },
         // On GCP (Cloud Run behind its internal ALB, port 80 today): reached over the HA VPN, URL as config.
-        { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 80, protocol: "http", configKey: "NOTIFICATION_SERVICE_URL" },
+        { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 443, protocol: "https", configKey: "NOTIFICATION_SERVICE_URL" },
         { kind: "service", name: "enrollment-service", namespace: "enrollment", port: 8080 },
     ],
     secrets: ["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT"],

@@ -18,7 +18,9 @@ export function syntheticCatalog(factor: number, base: readonly TopologyCard[] =
             }
         }
     }
-    return out;
+    // The copies of a Cloud Run service's callers call the original (their cross-cloud dependency names it): admit them too.
+    const copies = (service: string) => [service, ...Array.from({ length: Math.max(0, factor - 1) }, (_, k) => `${service}-x${k + 2}`)];
+    return out.map((c) => (c.platform === "cloud-run" ? { ...c, inbound: c.inbound.flatMap((i) => copies(i.service).map((service) => ({ ...i, service }))) } : c));
 }
 
 export function activeCatalog(): readonly TopologyCard[] {

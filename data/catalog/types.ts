@@ -119,7 +119,7 @@ export type Dependency =
      * A service on the other cloud, reached over the private cross-cloud path (HA VPN, see
      * components/interconnect): its URL reaches the pods as config under `configKey`.
      */
-    | { readonly kind: "cross-cloud"; readonly service: string; readonly cloud: "gcp"; readonly port: number; readonly protocol: "http"; readonly configKey: string };
+    | { readonly kind: "cross-cloud"; readonly service: string; readonly cloud: "gcp"; readonly port: number; readonly protocol: "https"; readonly configKey: string };
 
 /** A caller allowed in (NetworkPolicy and mesh AuthorizationPolicy) besides the gateway and Prometheus. */
 export interface InboundPeer {
@@ -199,8 +199,12 @@ export interface CloudRunRole {
     readonly cpu: string;
     readonly memory: string;
     readonly startupCpuBoost: boolean;
-    /** `load-balancer`: internal + the external LB only; `internal`: internal only. */
-    readonly ingress: "load-balancer" | "internal";
+    /**
+     * `load-balancer`: internal + the external LB only (IAM invocation off: the external LB cannot mint
+     * tokens); `internal`: internal only; `internal-load-balancer`: internal only, behind the internal
+     * load balancer for the card's `inbound` callers, IAM invocation on (issue 15).
+     */
+    readonly ingress: "load-balancer" | "internal" | "internal-load-balancer";
     readonly sessionAffinity: boolean;
     /** Database connections each instance opens (through PgBouncer). */
     readonly dbPoolPerInstance: number;
@@ -243,6 +247,14 @@ export interface WebhookVendor {
     readonly capRps: number;
 }
 
+/** A peer service allowed to invoke one role of a Cloud Run service (its own GCP service account, `roles/run.invoker`). */
+export interface CloudRunInbound {
+    /** The calling service's card, e.g. `assignment-service` (an EKS card with a `cross-cloud` dependency). */
+    readonly service: string;
+    /** The role it invokes (ingress `internal-load-balancer`). */
+    readonly role: string;
+}
+
 /** A service on Cloud Run. */
 export interface CloudRunServiceCard extends CardBase {
     readonly platform: "cloud-run";
@@ -253,6 +265,8 @@ export interface CloudRunServiceCard extends CardBase {
     /** Liveness path; readiness is the same path with `?ready=true` (seed 001 §3). */
     readonly healthPath: string;
     readonly containerPort: number;
+    /** Peer callers and the role each invokes: the only identities, besides Pub/Sub push, that may invoke an internal role. */
+    readonly inbound: readonly CloudRunInbound[];
 }
 
 export type TopologyCard = K8sServiceCard | CloudRunServiceCard;

@@ -215,3 +215,47 @@ export function pgbouncerNames(unit: string, region: string): PgBouncerNames {
     }
     return names;
 }
+
+/** The ID-token audience peer callers present to a Cloud Run service's internal entry (its `customAudiences`). */
+export function internalAudienceOf(service: string, domain: string): string {
+    return `https://${internalHostOf(service, domain)}`;
+}
+
+/**
+ * The GCP service account a peer service on AWS impersonates to call a Cloud Run service
+ * (`assignment-service` → `peer-assignment-service`): one per calling service and project, the only
+ * identity the card's `inbound` names for it. Ids are 6–30 characters `[a-z][a-z0-9-]*[a-z0-9]`.
+ */
+export function peerAccountId(caller: string): string {
+    const id = `peer-${caller}`.slice(0, 30).replace(/-+$/, "");
+    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(id)) {
+        throw new Error(`no valid service account id for peer caller ${caller}: ${id}`);
+    }
+    return id;
+}
+
+/** Workload Identity Federation of the EKS callers: pool and provider ids (4–32 characters, no `gcp-` prefix). */
+export const peerWorkloadPool = { poolId: "aws-eks-callers", providerId: "aws-eks" } as const;
+
+/**
+ * Google APIs the callers reach over the HA VPN to mint ID tokens (Security Token Service, IAM
+ * Credentials), resolved to `private.googleapis.com`'s addresses, which the Cloud Router advertises.
+ */
+export const privateGoogleApis = {
+    hosts: ["sts.googleapis.com", "iamcredentials.googleapis.com"],
+    cidr: "199.36.153.8/30",
+    addresses: ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"],
+} as const;
+
+/** Service account ids: `[a-z][a-z0-9-]{4,28}[a-z0-9]` (6–30 characters). */
+export const accountIdPattern = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** `notification` + `webhook-correlator` → `notif-webhook-correlator` (the full name is 31 chars). */
+export function accountIdOf(unit: string, identity: string): string {
+    const copy = /-x\d+$/.exec(unit)?.[0] ?? "";
+    const id = `${unit.slice(0, 5)}${copy}-${identity}`.slice(0, 30).replace(/-+$/, "");
+    if (!accountIdPattern.test(id)) {
+        throw new Error(`no valid service account id for ${unit}/${identity}: ${id}`);
+    }
+    return id;
+}

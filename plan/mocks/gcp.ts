@@ -42,7 +42,8 @@ export const gcpOutputs: Record<string, OutputFn> = {
     },
     "gcp:serviceaccount/account:Account": (args, ctx) => {
         const email = `${str(inputsOf(args).accountId, args.name)}@${ctx.gcpProject}.iam.gserviceaccount.com`;
-        return { id: `projects/${ctx.gcpProject}/serviceAccounts/${email}`, email, member: `serviceAccount:${email}`, uniqueId: String(100000000000000000000 + hash(email, 1e9)) };
+        const id = `projects/${ctx.gcpProject}/serviceAccounts/${email}`;
+        return { id, name: id, email, member: `serviceAccount:${email}`, uniqueId: String(100000000000000000000 + hash(email, 1e9)) };
     },
     "gcp:kms/keyRing:KeyRing": (args, ctx) => {
         const i = inputsOf(args);
@@ -182,6 +183,36 @@ export const gcpOutputs: Record<string, OutputFn> = {
     "gcp:storage/bucket:Bucket": (args) => {
         const name = str(inputsOf(args).name, args.name);
         return { id: name, url: `gs://${name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${name}` };
+    },
+    // Issue 15: the peers' Workload Identity Federation and the internal load balancer's certificate.
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": (args, ctx) => {
+        const id = str(inputsOf(args).workloadIdentityPoolId, args.name);
+        return { id: `projects/${ctx.gcpProject}/locations/global/workloadIdentityPools/${id}`, name: `projects/${ctx.gcpProjectNumber}/locations/global/workloadIdentityPools/${id}`, state: "ACTIVE" };
+    },
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": (args, ctx) => {
+        const i = inputsOf(args);
+        const pool = str(i.workloadIdentityPoolId, "pool");
+        const id = str(i.workloadIdentityPoolProviderId, args.name);
+        return {
+            id: `projects/${ctx.gcpProject}/locations/global/workloadIdentityPools/${pool}/providers/${id}`,
+            name: `projects/${ctx.gcpProjectNumber}/locations/global/workloadIdentityPools/${pool}/providers/${id}`,
+            state: "ACTIVE",
+        };
+    },
+    "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": (args, ctx) => {
+        const i = inputsOf(args);
+        const domain = str(i.domain, "example.com");
+        const location = str(i.location, "global");
+        const name = str(i.name, args.name);
+        const token = hash(`${ctx.gcpProject}/${domain}`, 1e6).toString(16).padStart(5, "0");
+        return {
+            id: `projects/${ctx.gcpProject}/locations/${location}/dnsAuthorizations/${name}`,
+            dnsResourceRecords: [{ name: `_acme-challenge_${token}.${domain}.`, type: "CNAME", data: `${token}.${hash(domain, 10)}.authorize.certificatemanager.goog.` }],
+        };
+    },
+    "gcp:certificatemanager/certificate:Certificate": (args, ctx) => {
+        const i = inputsOf(args);
+        return { id: `projects/${ctx.gcpProject}/locations/${str(i.location, "global")}/certificates/${str(i.name, args.name)}` };
     },
 };
 

@@ -78,6 +78,8 @@ const MIG = "https://cloud.google.com/compute/docs/reference/rest/v1/regionInsta
 const HC = "https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks";
 const TEMPLATE = "https://cloud.google.com/compute/docs/reference/rest/v1/instanceTemplates";
 const FW = "https://cloud.google.com/compute/docs/reference/rest/v1/firewalls";
+const WIF = "https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools";
+const WIF_PROVIDER = "https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools.providers";
 const privateAsn = [
     [64512, 65534],
     [4200000000, 4294967294],
@@ -492,7 +494,40 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("machineType", ["f1-micro", "e2-micro", "e2-standard-4"], "https://cloud.google.com/vpc/docs/serverless-vpc-access#scaling"),
     ),
     "gcp:storage/bucketIAMMember:BucketIAMMember": iamMemberEntry(),
+    // Issue 15: the internal load balancer's certificate and the peers' Workload Identity Federation.
+    "gcp:certificatemanager/certificate:Certificate": entry(
+        text("name", { min: 1, max: 64, pattern: /^[a-zA-Z][a-zA-Z0-9_-]*$/, chars: "a letter first, then letters, digits, '_' and '-'" }, "https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.certificates"),
+        text("managed.domains[]", { ...fqdn, pattern: /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/ }, "https://cloud.google.com/certificate-manager/docs/certificates"),
+        custom("range", "managed.domains", (v) => (Array.isArray(v) && v.length > 100 ? "at most 100 domains" : undefined), "https://cloud.google.com/certificate-manager/docs/quotas"),
+        gcpLabels(),
+    ),
+    "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": entry(
+        text("name", { min: 1, max: 64, pattern: /^[a-zA-Z][a-zA-Z0-9_-]*$/, chars: "a letter first, then letters, digits, '_' and '-'" }, "https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.dnsAuthorizations"),
+        oneOf("type", ["FIXED_RECORD", "PER_PROJECT_RECORD"], "https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.dnsAuthorizations#Type"),
+        gcpLabels(),
+    ),
+    "gcp:compute/regionSslPolicy:RegionSslPolicy": computeName([
+        oneOf("minTlsVersion", ["TLS_1_0", "TLS_1_1", "TLS_1_2", "TLS_1_3"], "https://cloud.google.com/compute/docs/reference/rest/v1/regionSslPolicies"),
+        oneOf("profile", ["COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM", "FIPS_202205"], "https://cloud.google.com/compute/docs/reference/rest/v1/regionSslPolicies"),
+    ]),
+    "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy": computeName([
+        custom("range", "certificateManagerCertificates", (v) => (Array.isArray(v) && v.length > 15 ? "at most 15 certificates" : undefined), "https://cloud.google.com/load-balancing/docs/quotas#ssl_certificates"),
+    ]),
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": entry(
+        text("workloadIdentityPoolId", { min: 4, max: 32, pattern: /^[a-z0-9-]+$/, chars: "lowercase letters, digits and '-'", forbid: [[/^gcp-/, 'not starting "gcp-"']] }, WIF),
+        text("displayName", { min: 0, max: 32 }, WIF),
+        text("description", { min: 0, max: 256 }, WIF),
+    ),
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": entry(
+        text("workloadIdentityPoolProviderId", { min: 4, max: 32, pattern: /^[a-z0-9-]+$/, chars: "lowercase letters, digits and '-'", forbid: [[/^gcp-/, 'not starting "gcp-"']] }, WIF_PROVIDER),
+        text("displayName", { min: 0, max: 32 }, WIF_PROVIDER),
+        text("description", { min: 0, max: 256 }, WIF_PROVIDER),
+        text("attributeCondition", { min: 0, max: 4096 }, WIF_PROVIDER),
+        text("aws.accountId", { min: 12, max: 12, pattern: /^\d{12}$/, chars: "12 digits" }, WIF_PROVIDER),
+    ),
+    "gcp:serviceaccount/iAMBinding:IAMBinding": iamBinding(),
 };
+
 
 /** Provider-level defaults merged into every resource's labels, and the project id. */
 export const gcpProviderLimits: TypeEntry = entry(

@@ -6,6 +6,7 @@ import { arr, obj, providerProp } from "../rules/util";
 import { awsSecretIdMatches } from "../rules/startup";
 import { zoneOfRegion as residencyZoneOfRegion } from "../../data/regions";
 import { flagd as flagdService } from "../../data/flags";
+import { privateGoogleApis } from "../../data/naming/gcp";
 
 /**
  * The service graph (issue 9 item 3): every dependency a topology card declares, per region the
@@ -384,8 +385,20 @@ const crossCloud: EksResolver = (m, c, dep) => {
     const problems: string[] = [];
     const path: string[] = [];
     const url = parseUrl(c.config[spec.configKey]);
-    if (!url || url.protocol !== "http:") {
-        problems.push(`the ConfigMap of ${c.card.namespace} holds no ${spec.configKey}=http://<host>`);
+    // Issue 15: HTTPS to the internal load balancer, an ID token for the host's audience, minted with the
+    // caller's GCP identity (Workload Identity Federation) at Google APIs reached over the same VPN.
+    const audienceKey = `${spec.configKey.replace(/_URL$/, "")}_AUDIENCE`;
+    if (dep.kind === "cross-cloud") {
+        if (url && c.config[audienceKey] !== `https://${url.hostname}`) {
+            problems.push(`the ConfigMap of ${c.card.namespace} holds no ${audienceKey}=https://${url.hostname} (the ID-token audience)`);
+        }
+        const missingIdentity = ["GCP_WORKLOAD_IDENTITY_PROVIDER", "GCP_SERVICE_ACCOUNT"].filter((k) => !c.config[k]);
+        if (missingIdentity.length > 0) {
+            problems.push(`the ConfigMap of ${c.card.namespace} holds no ${missingIdentity.join(", ")} (the caller's GCP identity)`);
+        }
+    }
+    if (!url || url.protocol !== "https:") {
+        problems.push(`the ConfigMap of ${c.card.namespace} holds no ${spec.configKey}=https://<host>`);
     } else {
         path.push(`${spec.configKey}=${url.host}`);
         const host = url.hostname;
@@ -402,6 +415,16 @@ const crossCloud: EksResolver = (m, c, dep) => {
             } else {
                 path.push(`private zone ${String(zone.props.name)} A ${host}`);
             }
+        }
+    }
+    if (dep.kind === "cross-cloud") {
+        const apis = egressAdmits(c.egress, 443, toCidr((cidr) => cidr === privateGoogleApis.cidr));
+        const zoneNames = new Set(m.index.of("aws:route53/zone:Zone").filter((z) => arr(z.props.vpcs).length > 0).map((z) => String(z.props.name).replace(/\.$/, "")));
+        const unresolved = privateGoogleApis.hosts.filter((h) => !zoneNames.has(h));
+        if (!apis || unresolved.length > 0) {
+            problems.push(`the caller cannot mint ID tokens: ${apis ? "" : `no egress to ${privateGoogleApis.cidr} on tcp:443; `}${unresolved.length > 0 ? `no private zone for ${unresolved.join(", ")}` : ""}`.replace(/; $/, ""));
+        } else {
+            path.push(`netpol ${apis.policy} (egress tcp:443 to private.googleapis.com for ID tokens)`);
         }
     }
     const rule = egressAdmits(c.egress, spec.port, toCidr(() => true));
@@ -436,7 +459,18 @@ const crossCloud: EksResolver = (m, c, dep) => {
     } else {
         path.push(`${tunnels.length} HA VPN tunnels / ${peers.length} BGP peers (GCP ${[...new Set(tunnels.map(regionOf))].join(",")})`);
     }
-    path.push(`${spec.service} (internal load balancer, http:${spec.port})`);
+    // The internal load balancer: an INTERNAL_MANAGED forwarding rule on the port behind an HTTPS proxy with a certificate.
+    const https = m.index
+        .of("gcp:compute/forwardingRule:ForwardingRule")
+        .filter((r) => r.props.loadBalancingScheme === "INTERNAL_MANAGED" && String(r.props.portRange) === String(spec.port) && sameZone(r))
+        .map((r) => m.deps(r, "target").find((d) => d.type === "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy"))
+        .find((proxy) => proxy !== undefined && arr(proxy.props.certificateManagerCertificates).length + arr(proxy.props.sslCertificates).length > 0);
+    if (!https) {
+        problems.push(`no internal load balancer in residency zone ${zoneOfCaller ?? "?"} listens with HTTPS and a certificate on tcp:${spec.port}`);
+    } else {
+        path.push(`internal ALB https:${spec.port} (${String(https.props.name)})`);
+    }
+    path.push(`${spec.service} (IAM invoker, ID-token audience)`);
     return { path: problems.length === 0 ? path : [], problems };
 };
 

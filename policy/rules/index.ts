@@ -2,6 +2,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { auditPolicies } from "./audit";
 import { awsPolicies } from "./aws";
 import { cloudLimitPolicies } from "./cloud-limits";
+import { cloudRunInvokerPolicies } from "./cloudrun-invokers";
 import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
@@ -23,4 +24,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...graphPolicies,
     ...auditPolicies,
     ...leastPrivilegePolicies,
+    ...cloudRunInvokerPolicies,
 ];

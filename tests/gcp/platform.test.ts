@@ -219,14 +219,15 @@ describe("prod-eu: one regional platform per region, one edge", () => {
         expect(db.some((m) => m.includes("notif-channel-prober@"))).toBe(false);
     });
 
-    it("deploys the 13 services and PgBouncer in the active region only, each with its own service account", async () => {
+    it("deploys the 13 services (+ the peers' entry, issue 15) and PgBouncer in the active region only, each with its own service account", async () => {
         const { run } = await planOf("prod-eu");
         expect(run.error).toBeNull();
         const services = byType(run, T.run);
-        expect(services).toHaveLength(13);
+        // seeds/001 §3's 13 services and notification-api-internal, the peers' entry with IAM invocation on.
+        expect(services).toHaveLength(13 + 1);
         expect(nonEmpty(services).every((s) => props(s).location === "europe-west1")).toBe(true);
         const accounts = services.map((s) => String(o(props(s).template).serviceAccount));
-        expect(new Set(accounts).size).toBe(13);
+        expect(new Set(accounts).size).toBe(13 + 1);
         // Each service runs as its role's own account (not a shared one): the correlator as notif-webhook-correlator.
         expect(String(o(runNamed(services, "notification-webhook-correlator").template).serviceAccount)).toMatch(/^notif-webhook-correlator@[a-z0-9-]+\.iam\.gserviceaccount\.com$/);
         expect(String(o(runNamed(services, "notification-api").template).serviceAccount)).toMatch(/^notif-api@/);
@@ -354,9 +355,9 @@ describe("environment differences", () => {
         expect(byType(run, T.sql)).toHaveLength(1);
         expect(props(byType(run, T.redis)[0])).toMatchObject({ tier: "BASIC", memorySizeGb: 1 });
         expect(props(byType(run, T.redis)[0]).readReplicasMode).toBeUndefined();
-        // The 13 services of seeds/001 §3 (PgBouncer runs on VMs, not Cloud Run).
+        // The 13 services of seeds/001 §3 and the peers' entry (PgBouncer runs on VMs, not Cloud Run).
         const services = byType(run, T.run);
-        expect(services).toHaveLength(13);
+        expect(services).toHaveLength(13 + 1);
         for (const s of services) {
             const min = o(o(props(s).template).scaling).minInstanceCount;
             expect([props(s).name, min]).toEqual([props(s).name, props(s).name === "notification-api" ? 1 : 0]);

@@ -153,48 +153,84 @@ describe("EKS → flagd (feature flags in the cluster, issue 15)", () => {
 
 describe("assignment → notification across the clouds (contract of the cross-cloud path)", () => {
     const host = "notification.internal.us.melmastoon.com";
-    const dep: Dependency = { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 8080, protocol: "http", configKey: "NOTIFICATION_SERVICE_URL" };
-    function world(gcpRegion: string, tunnels: number): RegisteredResource[] {
+    // Issue 15: HTTPS on 443 to the internal load balancer, with an ID token minted through Workload Identity Federation.
+    const dep: Dependency = { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 443, protocol: "https", configKey: "NOTIFICATION_SERVICE_URL" };
+    const identity = {
+        NOTIFICATION_SERVICE_AUDIENCE: `https://${host}`,
+        GCP_WORKLOAD_IDENTITY_PROVIDER: "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/aws-eks-callers/providers/aws-eks",
+        GCP_SERVICE_ACCOUNT: "peer-assignment-service@melmastoon-prod-us.iam.gserviceaccount.com",
+    };
+    const config = { NOTIFICATION_SERVICE_URL: `https://${host}`, ...identity };
+    function world(gcpRegion: string, tunnels: number, opts: { cm?: Record<string, string>; certificate?: boolean; googleApis?: boolean } = {}): RegisteredResource[] {
         const gcpRegional = fixture("pulumi:providers:gcp", { region: gcpRegion }, { name: `gcp-${gcpRegion}`, region: gcpRegion });
         const zone = aws("aws:route53/zone:Zone", "zone", { name: "internal.us.melmastoon.com", vpcs: [{ vpcId: "vpc-1" }] });
+        const regional = { provider: gcpRegional.name, region: gcpRegion };
+        const proxy = gcp("gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy", "ilb-https", { name: "notification-internal", region: gcpRegion, certificateManagerCertificates: opts.certificate === false ? [] : ["projects/p/locations/us-central1/certificates/c"] }, regional);
+        const googleApis = opts.googleApis === false ? [] : [{ ipBlock: { cidr: "199.36.153.8/30" } }];
         return [
-            ...eksWorld([8080], [{ ipBlock: { cidr: "10.64.0.0/16" } }], { NOTIFICATION_SERVICE_URL: `http://${host}` }),
+            ...eksWorld([443], [{ ipBlock: { cidr: "10.64.0.0/16" } }, ...googleApis], opts.cm ?? config),
             gcpRegional,
             zone,
             aws("aws:route53/record:Record", "record", { name: host, type: "A", zoneId: "Z1" }, { dependencies: { zoneId: [zone.urn] } }),
+            aws("aws:route53/zone:Zone", "zone-sts", { name: "sts.googleapis.com", vpcs: [{ vpcId: "vpc-1" }] }),
+            aws("aws:route53/zone:Zone", "zone-iamcredentials", { name: "iamcredentials.googleapis.com", vpcs: [{ vpcId: "vpc-1" }] }),
             aws("aws:ec2/vpnConnection:VpnConnection", "vpn-1", { staticRoutesOnly: false }),
             aws("aws:ec2/vpnConnection:VpnConnection", "vpn-2", { staticRoutesOnly: false }),
             aws("aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation", "propagation", { vpnGatewayId: "vgw-1", routeTableId: "rtb-1" }),
-            ...Array.from({ length: tunnels }, (_, i) => gcp("gcp:compute/vPNTunnel:VPNTunnel", `tunnel-${i}`, { region: gcpRegion }, { provider: gcpRegional.name, region: gcpRegion })),
-            ...Array.from({ length: 4 }, (_, i) => gcp("gcp:compute/routerPeer:RouterPeer", `peer-${i}`, { region: gcpRegion }, { provider: gcpRegional.name, region: gcpRegion })),
+            ...Array.from({ length: tunnels }, (_, i) => gcp("gcp:compute/vPNTunnel:VPNTunnel", `tunnel-${i}`, { region: gcpRegion }, regional)),
+            ...Array.from({ length: 4 }, (_, i) => gcp("gcp:compute/routerPeer:RouterPeer", `peer-${i}`, { region: gcpRegion }, regional)),
+            proxy,
+            gcp("gcp:compute/forwardingRule:ForwardingRule", "ilb-rule", { region: gcpRegion, loadBalancingScheme: "INTERNAL_MANAGED", portRange: "443", target: "proxy-id" }, { ...regional, dependencies: { target: [proxy.urn] } }),
         ];
     }
+    const cross = (resources: RegisteredResource[], cm: Record<string, string> = config) => edge(graph(resources, [card([dep], cm)]), "cross-cloud:notification-service");
 
-    it("finds the URL → private zone A record → egress ipBlock → BGP VPNs on both sides", () => {
-        const e = edge(graph(world("us-central1", 4), [card([dep], { NOTIFICATION_SERVICE_URL: `http://${host}` })]), "cross-cloud:notification-service");
+    it("finds the HTTPS URL → private zone A record → egress to private.googleapis.com and the subnet on 443 → BGP VPNs → the internal ALB's HTTPS listener with a certificate", () => {
+        const e = cross(world("us-central1", 4));
         expect(e.problems).toEqual([]);
-        expect(e.protocol).toBe("http tcp:8080");
-        expect(e.path.slice(0, 3)).toEqual([`NOTIFICATION_SERVICE_URL=${host}`, `private zone internal.us.melmastoon.com A ${host}`, "netpol assignment-allow-egress (egress tcp:8080)"]);
+        expect(e.protocol).toBe("https tcp:443");
+        expect(e.path.slice(0, 4)).toEqual([
+            `NOTIFICATION_SERVICE_URL=${host}`,
+            `private zone internal.us.melmastoon.com A ${host}`,
+            "netpol assignment-allow-egress (egress tcp:443 to private.googleapis.com for ID tokens)",
+            "netpol assignment-allow-egress (egress tcp:443)",
+        ]);
+        expect(e.path.slice(-2)).toEqual(["internal ALB https:443 (notification-internal)", "notification-service (IAM invoker, ID-token audience)"]);
     });
 
     it("fails with three tunnels, and with the GCP side in another residency zone (EU traffic stays in the EU, US in the US)", () => {
-        const three = edge(graph(world("us-central1", 3), [card([dep], { NOTIFICATION_SERVICE_URL: `http://${host}` })]), "cross-cloud:notification-service");
-        expect(three.problems).toEqual(["GCP side in residency zone us: 3 VPN tunnel(s) and 4 Cloud Router peer(s) (needs ≥ 4 each)"]);
-        const eu = edge(graph(world("europe-west1", 4), [card([dep], { NOTIFICATION_SERVICE_URL: `http://${host}` })]), "cross-cloud:notification-service");
-        expect(eu.problems).toEqual(["GCP side in residency zone us: 0 VPN tunnel(s) and 0 Cloud Router peer(s) (needs ≥ 4 each)"]);
+        expect(cross(world("us-central1", 3)).problems).toEqual(["GCP side in residency zone us: 3 VPN tunnel(s) and 4 Cloud Router peer(s) (needs ≥ 4 each)"]);
+        expect(cross(world("europe-west1", 4)).problems).toEqual([
+            "GCP side in residency zone us: 0 VPN tunnel(s) and 0 Cloud Router peer(s) (needs ≥ 4 each)",
+            "no internal load balancer in residency zone us listens with HTTPS and a certificate on tcp:443",
+        ]);
     });
 
     it("pairs regions of different zones only in a global stack (dev, staging: the AWS provider's residency tag)", () => {
         const global = world("asia-south1", 4).map((r) =>
             r.type === "pulumi:providers:aws" ? { ...r, props: { ...r.props, defaultTags: JSON.stringify({ tags: { residency: "global" } }) } } : r,
         );
-        expect(edge(graph(global, [card([dep], { NOTIFICATION_SERVICE_URL: `http://${host}` })]), "cross-cloud:notification-service").problems).toEqual([]);
-        expect(edge(graph(world("asia-south1", 4), [card([dep], { NOTIFICATION_SERVICE_URL: `http://${host}` })]), "cross-cloud:notification-service").problems).toHaveLength(1);
+        expect(cross(global).problems).toEqual([]);
+        expect(cross(world("asia-south1", 4)).problems).toHaveLength(2);
     });
 
-    it("fails without the URL in the ConfigMap", () => {
-        const e = edge(graph(world("us-central1", 4).filter((r) => r.name !== "cm"), [card([dep])]), "cross-cloud:notification-service");
-        expect(e.problems).toEqual(["the ConfigMap of assignment holds no NOTIFICATION_SERVICE_URL=http://<host>"]);
+    it("fails without the HTTPS URL, with plain http, without the audience or the GCP identity in the ConfigMap", () => {
+        expect(edge(graph(world("us-central1", 4).filter((r) => r.name !== "cm"), [card([dep])]), "cross-cloud:notification-service").problems).toEqual([
+            "the ConfigMap of assignment holds no GCP_WORKLOAD_IDENTITY_PROVIDER, GCP_SERVICE_ACCOUNT (the caller's GCP identity)",
+            "the ConfigMap of assignment holds no NOTIFICATION_SERVICE_URL=https://<host>",
+        ]);
+        const plain = { ...config, NOTIFICATION_SERVICE_URL: `http://${host}` };
+        expect(cross(world("us-central1", 4, { cm: plain }), plain).problems).toEqual(["the ConfigMap of assignment holds no NOTIFICATION_SERVICE_URL=https://<host>"]);
+        const noAudience = { NOTIFICATION_SERVICE_URL: `https://${host}`, GCP_WORKLOAD_IDENTITY_PROVIDER: identity.GCP_WORKLOAD_IDENTITY_PROVIDER };
+        expect(cross(world("us-central1", 4, { cm: noAudience }), noAudience).problems).toEqual([
+            `the ConfigMap of assignment holds no NOTIFICATION_SERVICE_AUDIENCE=https://${host} (the ID-token audience)`,
+            "the ConfigMap of assignment holds no GCP_SERVICE_ACCOUNT (the caller's GCP identity)",
+        ]);
+    });
+
+    it("fails when the caller cannot reach private.googleapis.com, or the internal load balancer has no certificate", () => {
+        expect(cross(world("us-central1", 4, { googleApis: false })).problems).toEqual(["the caller cannot mint ID tokens: no egress to 199.36.153.8/30 on tcp:443"]);
+        expect(cross(world("us-central1", 4, { certificate: false })).problems).toEqual(["no internal load balancer in residency zone us listens with HTTPS and a certificate on tcp:443"]);
     });
 });
 

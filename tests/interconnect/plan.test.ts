@@ -1,6 +1,7 @@
 import { catalog } from "../../data/catalog";
 import { assignmentService } from "../../data/catalog/assignment";
 import { crossCloudConfig } from "../../components/k8s/service-workload";
+import { CrossCloudEndpoint } from "../../components/contracts";
 import { gcpAddressBlocks, internalHostOf, regionCidrs } from "../../data/naming/gcp";
 import {
     InterconnectInput,
@@ -39,9 +40,11 @@ const input = (over: Partial<InterconnectInput> = {}): InterconnectInput => ({
         { region: "europe-west1", role: "active", subnet: "10.64.0.0/22" },
         { region: "europe-west4", role: "dr", subnet: "10.64.4.0/22" },
     ],
-    dependencies: [{ caller: "assignment-service", service: "notification-service", port: 80 }],
+    dependencies: [{ caller: "assignment-service", service: "notification-service", port: 443 }],
     gcpServices: ["notification-service"],
     hostOf: internalHostOf,
+    // Google's private.googleapis.com VIP (Private Google Access for on-premises hosts): 199.36.153.8/30.
+    googleApis: { hosts: ["sts.googleapis.com", "iamcredentials.googleapis.com"], cidr: "199.36.153.8/30" },
     ...over,
 });
 
@@ -136,10 +139,10 @@ describe("targets (every cross-cloud call has a road)", () => {
     it("fails: a dependency on a service the stack does not deploy, or callers disagreeing on the port", () => {
         expect(targetProblems(input({ gcpServices: [] }))).toEqual(["assignment-service depends on notification-service on GCP, which this stack does not deploy"]);
         const deps = [
-            { caller: "assignment-service", service: "notification-service", port: 80 },
-            { caller: "progress-service", service: "notification-service", port: 443 },
+            { caller: "assignment-service", service: "notification-service", port: 443 },
+            { caller: "progress-service", service: "notification-service", port: 80 },
         ];
-        expect(targetProblems(input({ dependencies: deps }))).toEqual(["notification-service: callers disagree on its port (80, 443); its internal load balancer listens on one"]);
+        expect(targetProblems(input({ dependencies: deps }))).toEqual(["notification-service: callers disagree on its port (443, 80); its internal load balancer listens on one"]);
     });
     it("passes: the catalog's dependencies on notification-service", () => {
         expect(targetProblems(input())).toEqual([]);
@@ -161,13 +164,16 @@ describe("the plan", () => {
             [3, 1, 2, 1],
         ]);
         expect([t[1].insideCidr, t[1].awsInsideIp, t[1].gcpInsideIp]).toEqual(["169.254.20.4/30", "169.254.20.5", "169.254.20.6"]);
-        expect(plan.hubs).toEqual([{ region: "europe-west1", asn: 65009, advertisedRanges: ["10.64.0.0/22"] }]);
+        // The active subnet (the internal ALB) and private.googleapis.com, where the callers mint ID tokens (issue 15).
+        expect(plan.hubs).toEqual([{ region: "europe-west1", asn: 65009, advertisedRanges: ["10.64.0.0/22", "199.36.153.8/30"] }]);
         expect(plan.endpoints["notification-service"]).toEqual({
             service: "notification-service",
             host: "notification-internal.eu.example.com",
-            url: "http://notification-internal.eu.example.com",
-            port: 80,
+            url: "https://notification-internal.eu.example.com",
+            port: 443,
             cidrs: ["10.64.0.0/22"],
+            audience: "https://notification-internal.eu.example.com",
+            googleApis: { hosts: ["sts.googleapis.com", "iamcredentials.googleapis.com"], cidr: "199.36.153.8/30" },
         });
         expect(validateInterconnect(input(), plan, [])).toEqual([]);
     });
@@ -198,17 +204,36 @@ describe("the plan", () => {
 });
 
 describe("the workload's side (components/k8s/service-workload.ts crossCloudConfig)", () => {
-    const endpoint = { service: "notification-service", host: "notification-internal.eu.example.com", url: "http://notification-internal.eu.example.com", port: 80, cidrs: ["10.64.0.0/22"] };
-    it("passes: the URL goes to the dependency's config key", () => {
+    const endpoint: CrossCloudEndpoint = {
+        service: "notification-service",
+        host: "notification-internal.eu.example.com",
+        url: "https://notification-internal.eu.example.com",
+        port: 443,
+        cidrs: ["10.64.0.0/22"],
+        audience: "https://notification-internal.eu.example.com",
+        googleApis: { hosts: ["sts.googleapis.com"], cidr: "199.36.153.8/30" },
+        identity: {
+            workloadProviderAudience: "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/aws-eks-callers/providers/aws-eks",
+            serviceAccounts: { "assignment-service": "peer-assignment-service@p.iam.gserviceaccount.com" },
+        },
+    };
+    it("passes: the HTTPS URL and the ID-token audience go to the config; the caller's own GCP identity apart", () => {
         expect(crossCloudConfig(assignmentService, { "notification-service": endpoint })).toEqual({
-            config: { NOTIFICATION_SERVICE_URL: "http://notification-internal.eu.example.com" },
+            config: { NOTIFICATION_SERVICE_URL: "https://notification-internal.eu.example.com", NOTIFICATION_SERVICE_AUDIENCE: "https://notification-internal.eu.example.com" },
+            identity: {
+                GCP_WORKLOAD_IDENTITY_PROVIDER: "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/aws-eks-callers/providers/aws-eks",
+                GCP_SERVICE_ACCOUNT: "peer-assignment-service@p.iam.gserviceaccount.com",
+            },
             missing: [],
         });
     });
-    it("fails: a cross-cloud dependency with no path in the stack, or on another port than the path carries", () => {
+    it("fails: a cross-cloud dependency with no path in the stack, on another port than the path carries, or without the caller's GCP identity", () => {
         expect(crossCloudConfig(assignmentService, {}).missing).toEqual(["notification-service (gcp) has no cross-cloud path in this stack"]);
-        expect(crossCloudConfig(assignmentService, { "notification-service": { ...endpoint, port: 443 } }).missing).toEqual([
-            "notification-service: the card calls port 80, the path carries 443",
+        expect(crossCloudConfig(assignmentService, { "notification-service": { ...endpoint, port: 80 } }).missing).toEqual([
+            "notification-service: the card calls port 443, the path carries 80",
+        ]);
+        expect(crossCloudConfig(assignmentService, { "notification-service": { ...endpoint, identity: { workloadProviderAudience: "//iam.googleapis.com/x", serviceAccounts: {} } } }).missing).toEqual([
+            "notification-service: no GCP identity for assignment-service (the card's inbound must name it)",
         ]);
     });
 });

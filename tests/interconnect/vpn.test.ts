@@ -1,7 +1,7 @@
 import { RegisteredResource, StackRun } from "../../plan/engine";
 import { overlaps } from "../../components/interconnect/plan";
 import { regionsAllowed } from "../../data/regions";
-import { byType, one, planOf } from "../harness";
+import { byType, nonEmpty, one, planOf } from "../harness";
 
 /**
  * The cross-cloud path in the planned stacks (prod-us: two active AWS regions, prod-eu: active +
@@ -47,12 +47,12 @@ describe.each(stacks)("$stack: HA VPN from each AWS region to $gcp", ({ stack, d
         expect(run.error).toBeNull();
     });
 
-    it("one GCP hub (HA VPN gateway + Cloud Router advertising only the active subnet), one CrossCloudVpn per AWS region", () => {
+    it("one GCP hub (HA VPN gateway + Cloud Router advertising only the active subnet and private.googleapis.com), one CrossCloudVpn per AWS region", () => {
         expect(byType(run, "learning-platform:interconnect:CrossCloudVpn").map((r) => r.name).sort()).toEqual(aws.map((r) => `vpn-${r}`).sort());
         expect(byType(run, vpnTypes.haGateway).map((r) => [r.name, r.props.region])).toEqual([[`vpn-hub-${gcp}-gateway`, gcp]]);
         const router = one(run, vpnTypes.router, `vpn-hub-${gcp}-router`);
         const bgp = router.props.bgp as { asn: number; advertiseMode: string; advertisedGroups: string[]; advertisedIpRanges: { range: string }[] };
-        expect([bgp.advertiseMode, bgp.advertisedGroups, bgp.advertisedIpRanges.map((r) => r.range)]).toEqual(["CUSTOM", [], [subnet]]);
+        expect([bgp.advertiseMode, bgp.advertisedGroups, bgp.advertisedIpRanges.map((r) => r.range)]).toEqual(["CUSTOM", [], [subnet, "199.36.153.8/30"]]);
         expect(privateAsn(bgp.asn)).toBe(true);
     });
 
@@ -127,26 +127,44 @@ describe.each(stacks)("$stack: HA VPN from each AWS region to $gcp", ({ stack, d
     it("a Route 53 private zone per AWS region on its VPC, A record at the apex → the internal load balancer the egress rule admits", () => {
         const host = `notification-internal.${domain}`;
         for (const region of aws) {
-            const [zoneRes] = of(run, vpnTypes.zone, region);
-            expect(zoneRes.props.name).toBe(host);
+            const zoneRes = nonEmpty(of(run, vpnTypes.zone, region).filter((z) => z.props.name === host))[0];
             const vpcId = one(run, "aws:ec2/routeTable:RouteTable", `${region}-net-private-0-rt`).props.vpcId;
             expect(zoneRes.props.vpcs).toEqual([{ vpcId, vpcRegion: region }]);
-            const [record] = of(run, vpnTypes.record, region);
+            const [record] = of(run, vpnTypes.record, region).filter((r) => r.props.name === host);
             expect([record.props.name, record.props.type, record.props.zoneId]).toEqual([host, "A", expect.stringMatching(/^Z/)]);
             const [address] = record.props.records as string[];
             expect(overlaps(`${address}/32`, subnet)).toBe(true);
         }
     });
 
-    it("assignment's egress admits the GCP subnet on TCP 80 only, never 0.0.0.0/0; its ConfigMap carries NOTIFICATION_SERVICE_URL", () => {
+    it("issue 15: STS and IAM Credentials resolve, in the VPC only, to private.googleapis.com (199.36.153.8/30, Private Google Access for on-premises hosts)", () => {
+        for (const region of aws) {
+            const zones = of(run, vpnTypes.zone, region).filter((z) => String(z.props.name).endsWith(".googleapis.com"));
+            expect(zones.map((z) => z.props.name).sort()).toEqual(["iamcredentials.googleapis.com", "sts.googleapis.com"]);
+            expect(zones.every((z) => JSON.stringify(z.props.vpcs).includes(region))).toBe(true);
+            const records = of(run, vpnTypes.record, region).filter((r) => String(r.props.name).endsWith(".googleapis.com"));
+            expect(records.map((r) => [r.props.name, r.props.type, r.props.records])).toEqual(
+                expect.arrayContaining(["sts.googleapis.com", "iamcredentials.googleapis.com"].map((h) => [h, "A", ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"]])),
+            );
+            expect(records).toHaveLength(2);
+        }
+    });
+
+    it("issue 15: assignment's egress admits the GCP subnet and private.googleapis.com on TCP 443 only, never 0.0.0.0/0; its ConfigMap carries the HTTPS URL, the ID-token audience and its GCP identity", () => {
         for (const region of aws) {
             const policy = one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `assignment-service-${region}-netpol-allow-egress`);
             const egress = (policy.props.spec as { egress: Egress[] }).egress;
-            const toGcp = egress.filter((e) => e.to.some((t) => t.ipBlock && overlaps(t.ipBlock.cidr, subnet)));
-            expect(toGcp.map((e) => [e.to, e.ports])).toEqual([[[{ ipBlock: { cidr: subnet } }], [{ protocol: "TCP", port: 80 }]]]);
+            const toGcp = egress.filter((e) => e.to.some((t) => t.ipBlock && (overlaps(t.ipBlock.cidr, subnet) || overlaps(t.ipBlock.cidr, "199.36.153.8/30"))));
+            expect(toGcp.map((e) => [e.to, e.ports])).toEqual([
+                [[{ ipBlock: { cidr: subnet } }], [{ protocol: "TCP", port: 443 }]],
+                [[{ ipBlock: { cidr: "199.36.153.8/30" } }], [{ protocol: "TCP", port: 443 }]],
+            ]);
             expect(JSON.stringify(egress)).not.toContain("0.0.0.0/0");
-            const cm = one(run, "kubernetes:core/v1:ConfigMap", `assignment-service-${region}-config`);
-            expect((cm.props.data as Record<string, string>).NOTIFICATION_SERVICE_URL).toBe(`http://notification-internal.${domain}`);
+            const data = one(run, "kubernetes:core/v1:ConfigMap", `assignment-service-${region}-config`).props.data as Record<string, string>;
+            expect(data.NOTIFICATION_SERVICE_URL).toBe(`https://notification-internal.${domain}`);
+            expect(data.NOTIFICATION_SERVICE_AUDIENCE).toBe(`https://notification-internal.${domain}`);
+            expect(data.GCP_WORKLOAD_IDENTITY_PROVIDER).toMatch(/^\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/aws-eks-callers\/providers\/aws-eks$/);
+            expect(data.GCP_SERVICE_ACCOUNT).toBe(`peer-assignment-service@melmastoon-${stack}.iam.gserviceaccount.com`);
         }
     });
 });
@@ -156,7 +174,8 @@ describe("prod-eu: EU traffic never leaves EU regions", () => {
         const run = (await planOf("prod-eu")).run;
         expect(run.error).toBeNull();
         const vpn = run.resources.filter(isVpn);
-        expect(vpn.length).toBe(2 + 2 * (13 + 10));
+        // Per AWS region: 13 GCP and 10 AWS VPN resources, plus the private zones and records for STS and IAM Credentials (4).
+        expect(vpn.length).toBe(2 + 2 * (13 + 14));
         expect(vpn.filter((r) => !/^(eu-|europe-)/.test(String(r.region))).map((r) => r.name)).toEqual([]);
     });
 });

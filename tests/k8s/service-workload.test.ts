@@ -186,8 +186,12 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             REMINDER_BATCH_SIZE: "500",
             FEATURE_AI_SUGGEST: "off",
             AI_GATEWAY_ENABLED: "false",
-            // The cross-cloud dependency: the internal load balancer's private name (seed 001 §5), over the HA VPN.
-            NOTIFICATION_SERVICE_URL: "http://notification-internal.us.melmastoon.com",
+            // The cross-cloud dependency: the internal load balancer's private name (seed 001 §5), over the HA VPN,
+            // on HTTPS, with the ID-token audience and the GCP identity the pod mints it with (issue 15).
+            NOTIFICATION_SERVICE_URL: "https://notification-internal.us.melmastoon.com",
+            NOTIFICATION_SERVICE_AUDIENCE: "https://notification-internal.us.melmastoon.com",
+            GCP_WORKLOAD_IDENTITY_PROVIDER: "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws-eks-callers/providers/aws-eks",
+            GCP_SERVICE_ACCOUNT: "peer-assignment-service@melmastoon-prod-us.iam.gserviceaccount.com",
         });
     });
 
@@ -250,7 +254,8 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             // Peers in the mesh: their port, and HBONE (15008) once ztunnel carries the call.
             "ai-gateway:8080+15008",
             // notification-service on GCP: us-east4's subnet (the internal ALB's address) on port 80 only.
-            "10.64.0.0/22:80",
+            "10.64.0.0/22:443",
+            "199.36.153.8/30:443",
             "tenant:8080+15008",
             "catalog:8080+15008",
         ]);
@@ -372,13 +377,14 @@ describe("ServiceWorkload: authoring-service (seeds/002) and progress-service (s
         expect(objects(run, "PDB", "progress").map((p) => p.metadata.name)).not.toContain("progress-partition-manager");
     });
 
-    it("progress egress reaches analytics, certification, enrollment in the mesh and notification on GCP (its subnet, port 80)", () => {
+    it("progress egress reaches analytics, certification, enrollment in the mesh and notification on GCP (its subnet, HTTPS 443)", () => {
         const egress = items(named(run, "NetworkPolicy", "progress", "progress-allow-egress").spec.egress);
         const peers = egress.flatMap((e) => items(e.to).map((t) => t.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"])).filter(Boolean);
         expect(peers).toEqual(["nats", "platform", "analytics", "certification", "enrollment"]);
         const gcpRule = egress.filter((e) => items(e.to).some((t) => String(t.ipBlock?.cidr) === "10.64.0.0/22"));
-        expect(gcpRule.map((e) => items(e.ports).map((p) => `${String(p.protocol)}/${String(p.port)}`))).toEqual([["TCP/80"]]);
-        expect(named(run, "ConfigMap", "progress", "progress-config").data.NOTIFICATION_SERVICE_URL).toBe("http://notification-internal.us.melmastoon.com");
+        expect(gcpRule.map((e) => items(e.ports).map((p) => `${String(p.protocol)}/${String(p.port)}`))).toEqual([["TCP/443"]]);
+        expect(named(run, "ConfigMap", "progress", "progress-config").data.NOTIFICATION_SERVICE_URL).toBe("https://notification-internal.us.melmastoon.com");
+        expect(named(run, "ConfigMap", "progress", "progress-config").data.GCP_SERVICE_ACCOUNT).toBe("peer-progress-service@melmastoon-prod-us.iam.gserviceaccount.com");
     });
 
     it("each service has its own service account (not shared)", () => {

@@ -179,7 +179,8 @@ describe("the real plans", () => {
         const { run, findings } = await planOf("prod-eu");
         expect(run.error).toBeNull();
         const services = byType(run, "gcp:cloudrunv2/service:Service");
-        expect(services.length).toBe(13);
+        // seeds/001 §3's 13 services and the peers' entry (issue 15).
+        expect(services.length).toBe(13 + 1);
         const envs = (s: RegisteredResource) => ((s.props.template as { containers: { envs: { name: string; value?: string; valueSource?: { secretKeyRef: { secret: string } } }[] }[] }).containers[0].envs);
         const mounted = services.flatMap((s) => envs(s).filter((e) => e.valueSource).map((e) => e.valueSource?.secretKeyRef.secret ?? ""));
         expect(mounted.length).toBeGreaterThan(0);
@@ -195,7 +196,7 @@ describe("the real plans", () => {
         // The seven vendor containers (seed 001 §4.5 purposes, with §6's LaunchDarkly key) await operations, each reported once.
         expect(findings.filter((f) => f.ruleId === "startup/awaiting-operations" && f.message.includes("--vendor--")).length).toBe(7);
         // LaunchDarkly's platform key (seed 001 §6): read at run time by the roles evaluating flags, never mounted.
-        expect(readers("launchdarkly")).toEqual(["serviceAccount:notif-api", "serviceAccount:notif-router"]);
+        expect(readers("launchdarkly")).toEqual(["serviceAccount:notif-api", "serviceAccount:notif-api-internal", "serviceAccount:notif-router"]);
     });
 
     it("dev: the rule catches the original fault: the awaiting Secret read without `optional` waits forever", async () => {
