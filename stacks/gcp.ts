@@ -15,6 +15,7 @@ import { ProjectServices } from "../components/gcp/project";
 import { PubSub } from "../components/gcp/pubsub";
 import { RegionalPlatform } from "../components/gcp/regional-platform";
 import { Secrets } from "../components/gcp/secrets";
+import { ServiceSlos } from "../components/gcp/slo";
 import { NotificationBucket } from "../components/gcp/storage";
 import { standardLabels } from "../data/naming/tags";
 import { DeployContext } from "../data/context";
@@ -213,6 +214,9 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
         labels,
         provider: s.global,
     });
+
+    // SLOs, burn-rate alerts, the card's named alerts and the dashboard (issue 13).
+    new ServiceSlos(`${unit}-slo`, { card, project: config.gcp.project, unit, regions: active.map((r) => r.region), labels, provider: s.global, dependsOn: Object.values(platforms) });
 
     const outputs = {
         regions: Object.fromEntries(regions.map((r) => [r.region, { role: r.role, egressIps: platforms[r.region].egressIps }])),
