@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { alertAnchor, alertSignals, burnRateWindows, latencyBudget, runbookUrl, sloWindowDays } from "../../data/catalog/observability";
+import { alertAnchor, alertSignals, burnRateWindows, errorBudget, latencyBudget, runbookUrl, sloWindowDays } from "../../data/catalog/observability";
 import { CloudRunRole, CloudRunServiceCard } from "../../data/catalog/types";
 import { dlqTopicName } from "./pubsub";
 
@@ -34,7 +34,7 @@ export function sloRolesOf(card: CloudRunServiceCard): CloudRunRole[] {
 export function slosOf(card: CloudRunServiceCard, role: CloudRunRole): { kind: "availability" | "latency"; goal: number; cardAlert: string }[] {
     const avail = card.alerts.find((a) => alertSignals[a]?.kind === "availability-burn") ?? "";
     const latency = card.alerts.find((a) => alertSignals[a]?.kind === "latency-burn") ?? "";
-    const out: { kind: "availability" | "latency"; goal: number; cardAlert: string }[] = [{ kind: "availability", goal: card.slo.availability / 100, cardAlert: avail }];
+    const out: { kind: "availability" | "latency"; goal: number; cardAlert: string }[] = [{ kind: "availability", goal: 1 - errorBudget(card.slo.availability), cardAlert: avail }];
     if (role.ingress === "load-balancer") {
         out.push({ kind: "latency", goal: 1 - latencyBudget, cardAlert: latency });
     }

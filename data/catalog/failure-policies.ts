@@ -33,7 +33,7 @@ const policy = (dependency: string, timeoutMs: number, retry: RetryRule, circuit
 });
 
 export const assignmentFailurePolicies: readonly FailurePolicy[] = [
-    policy("postgres", 500, safeRetry(50), breaker(5, 30, 10), "reject writes with 503; reads from Redis cache where fresh"),
+    policy("postgres", 350, safeRetry(50), breaker(5, 30, 10), "reject writes with 503; reads from Redis cache where fresh"),
     policy("redis", 100, safeRetry(20), breaker(5, 10, 64), "cache bypassed: reads go to Postgres; rate limits fail closed"),
     policy("nats", 1000, noRetry, breaker(5, 30, 32), "outbox keeps events; publisher retries; lag alert"),
     policy("ai-gateway-service", 10_000, noRetry, breaker(5, 60, 8), "ai-suggest bulkheaded; suggestions degrade to none"),
@@ -43,7 +43,7 @@ export const assignmentFailurePolicies: readonly FailurePolicy[] = [
 ];
 
 export const authoringFailurePolicies: readonly FailurePolicy[] = [
-    policy("postgres", 500, safeRetry(50), breaker(5, 30, 5), "reject draft writes with 503; collab keeps live sessions in memory and Redis"),
+    policy("postgres", 350, safeRetry(50), breaker(5, 30, 5), "reject draft writes with 503; collab keeps live sessions in memory and Redis"),
     policy("redis", 100, safeRetry(20), breaker(5, 10, 64), "collab loses awareness coordination; clients reconnect to the hashed pod; locks fail closed"),
     policy("nats", 1000, noRetry, breaker(5, 30, 32), "outbox keeps publish-saga events; relay retries idempotently"),
     policy("object-storage", 2000, safeRetry(100), breaker(5, 30, 32), "snapshots and SCORM staging wait in the worker's queue; previews show the last cached copy"),
@@ -54,7 +54,7 @@ export const authoringFailurePolicies: readonly FailurePolicy[] = [
 ];
 
 export const progressFailurePolicies: readonly FailurePolicy[] = [
-    policy("postgres", 500, safeRetry(50), breaker(5, 30, 4), "ingest pauses and lag grows (statements stay in JetStream); api reads degrade to the Redis cache"),
+    policy("postgres", 350, safeRetry(50), breaker(5, 30, 4), "ingest pauses and lag grows (statements stay in JetStream); api reads degrade to the Redis cache"),
     policy("redis", 100, safeRetry(20), breaker(5, 10, 64), "query cache bypassed; reads go to the replicas"),
     policy("nats", 1000, noRetry, breaker(5, 30, 32), "outbox keeps completion events; relay retries; lag alert"),
     policy("object-storage", 5000, safeRetry(200), breaker(5, 60, 8), "cold archive export paused; expired partitions stay detached until the archive is back"),
@@ -65,7 +65,7 @@ export const progressFailurePolicies: readonly FailurePolicy[] = [
 ];
 
 export const notificationFailurePolicies: readonly FailurePolicy[] = [
-    policy("cloud-sql", 500, safeRetry(50), breaker(5, 30, 1), "API rejects writes with 503; outbox keeps events until the primary is back"),
+    policy("cloud-sql", 350, safeRetry(50), breaker(5, 30, 1), "API rejects writes with 503; outbox keeps events until the primary is back"),
     policy("redis", 100, safeRetry(20), breaker(5, 10, 64), "rate limits fail closed; caches fall back to the database"),
     policy("pubsub", 1000, safeRetry(100), breaker(5, 30, 64), "outbox-relay holds events in Postgres; publishing resumes from the outbox"),
     policy("cloud-storage", 2000, safeRetry(100), breaker(5, 30, 16), "rendered assets served from the previous version; staff downloads fail visibly"),
