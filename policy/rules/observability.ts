@@ -1,6 +1,6 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { arr, obj } from "./util";
-import { catalog } from "../../data/catalog";
+import { TopologyCard, catalog } from "../../data/catalog";
 import { failurePolicyProblems, maxRetryAttempts } from "../../data/catalog/failure-policies";
 import { alertProblems } from "../../data/catalog/observability";
 
@@ -129,15 +129,18 @@ export const edgeRoutePolicies: StackValidationPolicy = {
     },
 };
 
+/** The cards' failure-policy and alert problems (the rule below runs it on the catalog). */
+export function cardProblems(cards: readonly TopologyCard[]): string[] {
+    return cards.flatMap((card) => [...failurePolicyProblems(card), ...alertProblems(card)]);
+}
+
 export const cardFailurePolicies: StackValidationPolicy = {
     name: "observability/card-failure-policies",
     description: "Every dependency a topology card names has a failure policy (timeout, bounded idempotent-only retry with a budget, circuit breaker, degradation), and every card alert has a signal (case study §26.7).",
     enforcementLevel: "mandatory",
     validateStack: (_args, report) => {
-        for (const card of catalog) {
-            for (const p of [...failurePolicyProblems(card), ...alertProblems(card)]) {
-                report(p);
-            }
+        for (const p of cardProblems(catalog)) {
+            report(p);
         }
     },
 };
