@@ -5,6 +5,7 @@ import { k8sServices } from "../data/catalog";
 import { AwsRegionalPlatform, GlobalDatabaseRef } from "../components/aws/platform";
 import { CrossCloudEndpoint } from "../components/contracts";
 import { ServiceWorkload } from "../components/k8s/service-workload";
+import { ServiceObservability } from "../components/k8s/observability";
 import { standardTags } from "../data/naming/tags";
 import { DeployContext } from "../data/context";
 import { AwsRegionHandle } from "./interconnect";
@@ -121,10 +122,16 @@ export function deployAws(
             globals = { ...platform.globalDatabases };
         }
         for (const card of cards) {
-            new ServiceWorkload(
+            const workload = new ServiceWorkload(
                 `${card.service}-${r.region}`,
                 { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, image: config.images[card.imageKey], platform: platform.handle, crossCloud, features: config.features },
                 { provider: platform.handle.k8sProvider, dependsOn: [...platform.handle.crdsReady] },
+            );
+            // SLO rules, alerts and dashboard from the card (issue 13).
+            new ServiceObservability(
+                `${card.service}-${r.region}-observability`,
+                { card, environment: config.environment, owner: config.owner, replicas: ctx.replicas, cluster: platform.handle.cluster, namespace: workload.namespace, crdsReady: platform.handle.crdsReady },
+                { provider: platform.handle.k8sProvider },
             );
         }
         outputs[r.region] = {

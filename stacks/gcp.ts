@@ -18,6 +18,7 @@ import { RegionalPlatform } from "../components/gcp/regional-platform";
 import { Secrets } from "../components/gcp/secrets";
 import { AccessLogBucket, NotificationBucket } from "../components/gcp/storage";
 import { gcsLogWriterGroup } from "../data/log-delivery";
+import { ServiceSlos } from "../components/gcp/slo";
 import { standardLabels } from "../data/naming/tags";
 import { DeployContext } from "../data/context";
 import { GcpHandle } from "./interconnect";
@@ -254,6 +255,9 @@ function deployCard(
         labels,
         provider: s.global,
     });
+
+    // SLOs, burn-rate alerts, the card's named alerts and the dashboard (issue 13).
+    new ServiceSlos(`${unit}-slo`, { card, project: config.gcp.project, unit, regions: active.map((r) => r.region), labels, provider: s.global, dependsOn: Object.values(platforms) });
 
     const outputs = {
         regions: Object.fromEntries(regions.map((r) => [r.region, { role: r.role, egressIps: platforms[r.region].egressIps }])),

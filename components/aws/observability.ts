@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { charts, helmRelease, platformNamespace } from "./helm";
 import { ambientLabel } from "../../data/mesh";
 import { OidcIdentity, irsaRole } from "./irsa";
+import { cardinalityProcessor, grafanaValues } from "./grafana";
 
 export interface ClusterAddonsArgs {
     /** Environment (dev, staging, prod): names, tags and sizing. */
@@ -68,8 +69,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
             monitoring.metadata.name,
             {
                 fullnameOverride: "kube-prometheus-stack",
-                // The UI is SigNoz (seeds/000 §2), fed by the collector; no Grafana in cluster.
-                grafana: { enabled: false },
+                // seeds/000 §2 names SigNoz; the program runs its nearest real path: Prometheus in cluster, and
+                // Grafana loading the cards' dashboards (issue 13) through its sidecar.
+                grafana: grafanaValues(onPlatform),
                 prometheusOperator: { nodeSelector: onPlatform, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } } },
                 "kube-state-metrics": { nodeSelector: onPlatform },
                 prometheus: {
@@ -136,7 +138,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 serviceMonitor: { enabled: true, extraLabels: { ...monitorSelector } },
                 config: {
                     receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${otlpGrpcPort}` }, http: { endpoint: "0.0.0.0:4318" } } } },
-                    processors: { batch: {}, memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 } },
+                    processors: {
+                        batch: {},
+                        memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
+                        // Tenant/user/draft ids off the metrics (traces and logs keep them): case study §20.
+                        "attributes/cardinality": cardinalityProcessor(),
+                    },
                     exporters: {
                         awsxray: { region: args.region },
                         awscloudwatchlogs: { region: args.region, log_group_name: appLogs.name, log_stream_name: "otel" },
@@ -145,7 +152,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                     service: {
                         pipelines: {
                             traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsxray"] },
-                            metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["prometheusremotewrite"] },
+                            metrics: { receivers: ["otlp"], processors: ["memory_limiter", "attributes/cardinality", "batch"], exporters: ["prometheusremotewrite"] },
                             logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awscloudwatchlogs"] },
                         },
                     },

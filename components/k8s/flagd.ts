@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FlagdDocument, flagd, flagdHost } from "../../data/flags";
+import { cardinalityRelabelings, scrapeLimits } from "./observability";
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
@@ -178,7 +179,8 @@ export class Flagd extends pulumi.ComponentResource {
                 spec: {
                     selector: { matchLabels: selector },
                     namespaceSelector: { matchNames: [flagd.namespace] },
-                    endpoints: [{ port: "http-management", path: "/metrics", interval: "30s", scrapeTimeout: "10s" }],
+                    ...scrapeLimits(),
+                    endpoints: [{ port: "http-management", path: "/metrics", interval: "30s", scrapeTimeout: "10s", metricRelabelings: cardinalityRelabelings() }],
                 },
             },
             { ...p, dependsOn: [...args.after, service] },

@@ -26,6 +26,8 @@ import { isAutoscaled, scaledObjectSpec } from "./scaling";
 import { validateServiceWorkload } from "./validation";
 import { natsClientCertificate } from "./nats-client";
 import { rotationPeriodKey } from "../../data/rotation";
+import { failurePolicyConfig } from "../../data/catalog/failure-policies";
+import { cardinalityRelabelings, dashboardUid, edgeTrafficPolicySpec, routePolicyOf, routeTimeout, scrapeLimits } from "./observability";
 
 /** Inputs of one service's Kubernetes side in one region. */
 export interface ServiceWorkloadArgs {
@@ -157,6 +159,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         });
         const remote = crossCloudConfig(card, args.crossCloud ?? {});
         problems.push(...remote.missing);
+        // Every edge route has the gateway failure policy of its card (data/catalog/failure-policies.ts).
+        problems.push(...card.roles.filter((r) => r.exposure?.reach === "edge" && !routePolicyOf(card, r)).map((r) => `edge role ${r.name} has no route policy (timeout, retry, circuit breaker)`));
         if (problems.length > 0 || !binding) {
             throw new pulumi.ResourceError(`${card.service} cannot be deployed to ${platform.region}:\n  - ${problems.join("\n  - ")}`, this);
         }
@@ -186,6 +190,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         "learning-platform/owner-team": card.owner,
                         "learning-platform/criticality": card.criticality,
                         "learning-platform/runbook": card.runbook,
+                        "learning-platform/dashboard": dashboardUid(card),
                         "learning-platform/source": card.source,
                     },
                 },
@@ -213,7 +218,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         // --- feature flags (issue 15): the FEATURE_* keys stay as start-up defaults; flagd serves the live values ---
         const flagsConfig = cluster.flags ? flagdClientConfigFor(cluster.flags) : {};
         // --- end feature flags ---
-        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig, ...(binding.config ?? {}) };
+        // The dependencies' timeouts, retries and breakers for the client library (issue 13: the app is the one retry layer).
+        const configData = { ...resolveConfig(card, args.environment), ...features.flags, ...remote.config, ...flagsConfig, ...(binding.config ?? {}), ...failurePolicyConfig(card) };
         // The service's buckets (names the platform chose) reach the pods as config, e.g. S3_BUCKET_DRAFTS.
         const bucketConfig = Object.fromEntries(Object.entries(binding.bucketNames).map(([purpose, bucket]) => [bucketConfigKey(purpose), bucket]));
         // The GCP identity (stable once created, like bucket names) stays outside the checksum: it is an output.
@@ -343,7 +349,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                     namespaceSelector: { matchNames: [card.namespace] },
                     // The role label lets dashboards and KEDA queries tell api from worker.
                     podTargetLabels: ["app.kubernetes.io/component"],
-                    endpoints: [{ port: "metrics", path: "/metrics", interval: "30s", scrapeTimeout: "10s" }],
+                    // Cardinality (case study §20): tenant/user/draft ids dropped, series and labels per target bounded.
+                    ...scrapeLimits(),
+                    endpoints: [{ port: "metrics", path: "/metrics", interval: "30s", scrapeTimeout: "10s", metricRelabelings: cardinalityRelabelings() }],
                 },
             },
             { ...crd, dependsOn: [...platform.crdsReady, metricsService] },
@@ -509,7 +517,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 ctx.child,
             );
             if (role.exposure.reach === "edge") {
-                const websocket = role.exposure.protocol === "websocket";
+                const routePolicy = routePolicyOf(card, role);
                 const route = new k8s.apiextensions.CustomResource(
                     `${logical}-route`,
                     {
@@ -522,8 +530,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                                 {
                                     matches: [{ path: { type: "PathPrefix", value: role.exposure.pathPrefix } }],
                                     backendRefs: [{ group: "", kind: "Service", name: service.metadata.name, port: role.exposure.port }],
-                                    // A WebSocket lives for the whole editing session: no request deadline ("0s" disables it).
-                                    timeouts: websocket ? { request: "0s" } : { request: "30s" },
+                                    // The card's deadline (case study §14: 800 ms); a WebSocket lives for the whole editing session ("0s": none).
+                                    timeouts: routePolicy ? { request: routeTimeout(routePolicy) } : undefined,
                                 },
                             ],
                         },
@@ -531,18 +539,16 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                     ctx.crd,
                 );
                 const sticky = role.exposure.stickyBy;
-                if (sticky) {
+                if (routePolicy) {
                     new k8s.apiextensions.CustomResource(
                         `${logical}-traffic-policy`,
                         {
                             apiVersion: "gateway.envoyproxy.io/v1alpha1",
                             kind: "BackendTrafficPolicy",
                             metadata: meta(wl),
-                            spec: {
-                                targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: route.metadata.name }],
-                                // Same draft → same pod (Maglev consistent hashing), so a draft's Yjs document lives in one process.
-                                loadBalancer: { type: "ConsistentHash", consistentHash: consistentHashBy(sticky) },
-                            },
+                            // Timeout, bounded retry and circuit breaker from the card; with sticky hashing, same draft → same
+                            // pod (Maglev consistent hashing), so a draft's Yjs document lives in one process.
+                            spec: edgeTrafficPolicySpec(route.metadata.name, routePolicy, sticky ? { type: "ConsistentHash", consistentHash: consistentHashBy(sticky) } : undefined),
                         },
                         ctx.crd,
                     );

@@ -1,4 +1,5 @@
 import { HttpProbe, K8sServiceCard, Probes } from "./types";
+import { assignmentFailurePolicies } from "./failure-policies";
 
 /** Probe endpoints of the shared service image: startup/readiness/liveness on the http port. */
 export function standardProbes(prefix = "/health"): Probes {
@@ -140,12 +141,9 @@ export const assignmentService: K8sServiceCard = {
         consumes: ["progress.completion.recorded.v1"],
     },
     slo: { availability: 99.9, p95LatencyMs: 300 },
-    alerts: ["assignment-api-error-budget-burn", "assignment-worker-consumer-lag", "assignment-scheduler-no-leader"],
+    alerts: ["assignment-api-error-budget-burn", "assignment-api-latency-budget-burn", "assignment-dependency-failure-rate", "assignment-worker-consumer-lag", "assignment-scheduler-no-leader"],
     runbook: "runbooks/assignment-service.md",
-    failurePolicy: [
-        { dependency: "postgres", behavior: "reject writes with 503; reads from Redis cache where fresh" },
-        { dependency: "nats", behavior: "outbox keeps events; publisher retries; lag alert" },
-        { dependency: "ai-gateway-service", behavior: "ai-suggest bulkheaded; suggestions degrade to none" },
-    ],
+    // Every dependency the documents name, with timeout, retry, breaker and degradation (issue 13).
+    failurePolicy: assignmentFailurePolicies,
     dr: { rpoMinutes: 5, rtoMinutes: 30 },
 };

@@ -1,5 +1,6 @@
 import { standardProbes } from "./assignment";
 import { K8sServiceCard } from "./types";
+import { authoringFailurePolicies } from "./failure-policies";
 
 /**
  * authoring-service — seeds/002 (§1 containers, §2 scaling, §3 resources, §4 storage, §7 mesh, §8
@@ -107,13 +108,9 @@ export const authoringService: K8sServiceCard = {
         consumes: ["content.play_package.built.v1", "catalog.course_version.published.v1"],
     },
     slo: { availability: 99.9, p95LatencyMs: 300 },
-    alerts: ["authoring-api-error-budget-burn", "authoring-collab-connection-saturation", "authoring-outbox-backlog", "authoring-ai-queue-depth"],
+    alerts: ["authoring-api-error-budget-burn", "authoring-api-latency-budget-burn", "authoring-dependency-failure-rate", "authoring-collab-connection-saturation", "authoring-outbox-backlog", "authoring-ai-queue-depth"],
     runbook: "runbooks/authoring-service.md",
-    failurePolicy: [
-        { dependency: "postgres", behavior: "reject draft writes with 503; collab keeps live sessions in memory and Redis" },
-        { dependency: "redis", behavior: "collab loses awareness coordination; clients reconnect to the hashed pod; locks fail closed" },
-        { dependency: "ai-gateway-service", behavior: "regional gateway falls back to the local model; AI suggestions degrade, authoring continues" },
-        { dependency: "nats", behavior: "outbox keeps publish-saga events; relay retries idempotently" },
-    ],
+    // Every dependency the documents name, with timeout, retry, breaker and degradation (issue 13).
+    failurePolicy: authoringFailurePolicies,
     dr: { rpoMinutes: 5, rtoMinutes: 60 },
 };

@@ -1,4 +1,5 @@
 import { CloudRunRole, CloudRunServiceCard, PerEnv, ReplicaRange } from "./types";
+import { notificationFailurePolicies } from "./failure-policies";
 
 /**
  * notification-service — seeds/001 (§2, §3, §4, §6, §7, §8). The document's thirteen Cloud Run services plus
@@ -249,13 +250,10 @@ export const notificationService: CloudRunServiceCard = {
         consumes: [subjectOf("requested")],
     },
     slo: { availability: 99.9, p95LatencyMs: 250 },
-    alerts: ["notification-api-error-budget-burn", "notification-dlq-depth", "notification-pubsub-oldest-unacked"],
+    alerts: ["notification-api-error-budget-burn", "notification-api-latency-budget-burn", "notification-dlq-depth", "notification-pubsub-oldest-unacked"],
     runbook: "runbooks/notification-service.md",
-    failurePolicy: [
-        { dependency: "cloud-sql", behavior: "API rejects writes with 503; outbox keeps events until the primary is back" },
-        { dependency: "vendor", behavior: "per-channel worker isolates the failure; retries then dead-letters after 5 attempts" },
-        { dependency: "redis", behavior: "rate limits fail closed; caches fall back to the database" },
-    ],
+    // Every dependency the documents name, with timeout, retry, breaker and degradation (issue 13).
+    failurePolicy: notificationFailurePolicies,
     dr: { rpoMinutes: 5, rtoMinutes: 30 },
 };
 

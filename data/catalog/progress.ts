@@ -1,5 +1,6 @@
 import { standardProbes } from "./assignment";
 import { K8sServiceCard } from "./types";
+import { progressFailurePolicies } from "./failure-policies";
 
 /**
  * progress-service — seeds/003 (§1 containers, §2 scaling, §3 resources, §4 storage, §5 caching,
@@ -137,13 +138,9 @@ export const progressService: K8sServiceCard = {
         consumes: ["delivery.statement.emitted.v1", "assessment.attempt.submitted.v1"],
     },
     slo: { availability: 99.9, p95LatencyMs: 300 },
-    alerts: ["progress-api-error-budget-burn", "progress-ingest-consumer-lag", "progress-projection-lag", "progress-outbox-backlog", "progress-partition-maintenance-failed"],
+    alerts: ["progress-api-error-budget-burn", "progress-api-latency-budget-burn", "progress-dependency-failure-rate", "progress-ingest-consumer-lag", "progress-projection-lag", "progress-outbox-backlog", "progress-partition-maintenance-failed"],
     runbook: "runbooks/progress-service.md",
-    failurePolicy: [
-        { dependency: "postgres", behavior: "ingest pauses and lag grows (statements stay in JetStream); api reads degrade to the Redis cache" },
-        { dependency: "nats", behavior: "outbox keeps completion events; relay retries; lag alert" },
-        { dependency: "redis", behavior: "query cache bypassed; reads go to the replicas" },
-        { dependency: "analytics-service", behavior: "firehose is asynchronous (MirrorMaker); no effect on ingest" },
-    ],
+    // Every dependency the documents name, with timeout, retry, breaker and degradation (issue 13).
+    failurePolicy: progressFailurePolicies,
     dr: { rpoMinutes: 5, rtoMinutes: 90 },
 };

@@ -149,9 +149,35 @@ export interface BucketSpec {
     readonly coldAfterDays: number;
 }
 
+/** A bounded retry rule (case study §14: 0 attempts for a non-idempotent unknown outcome, 1 for a safe transient). */
+export interface RetryRule {
+    /** Attempts after the first. */
+    readonly attempts: number;
+    /** Only idempotent calls (or calls carrying an idempotency key) are retried. */
+    readonly idempotentOnly: true;
+    /** Retries in flight may be at most this percent of the calls in flight (the retry budget). */
+    readonly budgetPercent: number;
+    /** Back-off before a retry. */
+    readonly backoffMs: number;
+}
+
+/** Circuit breaker of one dependency: trips on consecutive failures, sheds calls past a concurrency cap. */
+export interface CircuitBreakerRule {
+    readonly consecutiveFailures: number;
+    /** Time the breaker stays open (the upstream ejected) before a probe call. */
+    readonly openSeconds: number;
+    /** Calls in flight to the dependency past which new calls fail fast. */
+    readonly maxConcurrent: number;
+}
+
+/** What one dependency's failure does (case study §22 reliability, §26.7); data/catalog/failure-policies.ts. */
 export interface FailurePolicy {
     readonly dependency: string;
+    /** The degradation mode: what users and operators see while the dependency fails. */
     readonly behavior: string;
+    readonly timeoutMs: number;
+    readonly retry: RetryRule;
+    readonly circuitBreaker: CircuitBreakerRule;
 }
 
 interface CardBase {

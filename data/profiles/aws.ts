@@ -84,6 +84,8 @@ const platformComponents = (prometheusReplicas: number, otelReplicas: number, fl
     { name: "kube-prometheus-stack/prometheus", replicas: prometheusReplicas, cpu: "500m", memory: "2Gi" },
     { name: "kube-prometheus-stack/operator", replicas: 1, cpu: "100m", memory: "128Mi" },
     { name: "kube-prometheus-stack/kube-state-metrics", replicas: 1, cpu: "100m", memory: "128Mi" },
+    // Grafana + its dashboard sidecar (components/aws/grafana.ts).
+    { name: "kube-prometheus-stack/grafana", replicas: 1, cpu: "150m", memory: "320Mi" },
     { name: "opentelemetry-collector", replicas: otelReplicas, cpu: "250m", memory: "512Mi" },
     { name: "envoy-gateway/controller", replicas: 1, cpu: "100m", memory: "256Mi" },
     { name: "envoy-gateway/proxy", replicas: otelReplicas, cpu: "500m", memory: "512Mi" },

@@ -40,6 +40,9 @@ const providerLabelKeys = (context: Context): string[] => {
     const keys = d && typeof d === "object" ? Object.keys(d) : [];
     return p.addPulumiAttributionLabel === false || p.addPulumiAttributionLabel === "false" ? keys : [...keys, "goog-pulumi-provisioned"];
 };
+const MONITORING = "https://cloud.google.com/monitoring/api/ref_v3/rest/v3";
+/** Monitoring user labels are the resource's own: the provider's default labels do not reach them. */
+const monitoringLabels: Test = mapTest({ maxEntries: 64, key: labelKey, value: labelValue, label: "user label" });
 const labelsTest: Test = mapTest({ maxEntries: 64, key: labelKey, value: labelValue, label: "label", inherited: providerLabelKeys });
 const providerLabelsTest: Test = mapTest({ maxEntries: 64, key: labelKey, value: labelValue, label: "label" });
 
@@ -526,6 +529,45 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         text("aws.accountId", { min: 12, max: 12, pattern: /^\d{12}$/, chars: "12 digits" }, WIF_PROVIDER),
     ),
     "gcp:serviceaccount/iAMBinding:IAMBinding": iamBinding(),
+    // Cloud Monitoring (issue 13): services, SLOs, alert policies, dashboards.
+    "gcp:monitoring/genericService:GenericService": entry(
+        text("serviceId", { max: 128, pattern: /^[a-z0-9-]+$/, chars: "lowercase letters, digits and '-'" }, `${MONITORING}/services/create`),
+        oneOf("basicService.serviceType", ["APP_ENGINE", "CLOUD_ENDPOINTS", "CLUSTER_ISTIO", "ISTIO_CANONICAL_SERVICE", "CLOUD_RUN", "GKE_NAMESPACE", "GKE_WORKLOAD", "GKE_SERVICE"], "https://cloud.google.com/stackdriver/docs/solutions/slo-monitoring/api/api-structures#basic-svc-w-basic-sli"),
+        constraint("gcp-labels", "userLabels", monitoringLabels, LABELS),
+    ),
+    "gcp:monitoring/slo:Slo": entry(
+        text("sloId", { max: 128, pattern: /^[a-z0-9-]+$/, chars: "lowercase letters, digits and '-'" }, `${MONITORING}/services.serviceLevelObjectives/create`),
+        custom("range", "goal", (v) => (typeof v === "number" && !(v > 0 && v < 1) ? "a fraction in (0, 1)" : undefined), `${MONITORING}/services.serviceLevelObjectives#ServiceLevelObjective`),
+        between("rollingPeriodDays", 1, 30, `${MONITORING}/services.serviceLevelObjectives#ServiceLevelObjective`),
+        constraint("gcp-labels", "userLabels", monitoringLabels, LABELS),
+    ),
+    "gcp:monitoring/alertPolicy:AlertPolicy": entry(
+        custom("range", "conditions", (v) => (Array.isArray(v) && (v.length < 1 || v.length > 6) ? "1 to 6 conditions" : undefined), `${MONITORING}/projects.alertPolicies#AlertPolicy`),
+        oneOf("combiner", ["AND", "OR", "AND_WITH_MATCHING_RESOURCE"], `${MONITORING}/projects.alertPolicies#ConditionCombinerType`),
+        oneOf("severity", ["CRITICAL", "ERROR", "WARNING"], `${MONITORING}/projects.alertPolicies#Severity`),
+        oneOf("conditions[].conditionThreshold.comparison", ["COMPARISON_GT", "COMPARISON_GE", "COMPARISON_LT", "COMPARISON_LE", "COMPARISON_EQ", "COMPARISON_NE"], `${MONITORING}/projects.alertPolicies#ComparisonType`),
+        text("documentation.content", { min: 0, max: 10240 }, `${MONITORING}/projects.alertPolicies#Documentation`),
+        constraint("gcp-labels", "userLabels", monitoringLabels, LABELS),
+    ),
+    "gcp:monitoring/dashboard:Dashboard": entry(
+        custom(
+            "value",
+            "dashboardJson",
+            (v) => {
+                if (typeof v !== "string") {
+                    return undefined;
+                }
+                try {
+                    const d = JSON.parse(v) as { displayName?: unknown; mosaicLayout?: { columns?: unknown } };
+                    const cols = d.mosaicLayout?.columns;
+                    return typeof d.displayName !== "string" ? "a displayName" : typeof cols === "number" && (cols < 1 || cols > 48) ? "1 to 48 mosaic columns" : undefined;
+                } catch {
+                    return "valid JSON";
+                }
+            },
+            "https://cloud.google.com/monitoring/api/ref_v3/rest/v1/projects.dashboards#Dashboard",
+        ),
+    ),
 };
 
 

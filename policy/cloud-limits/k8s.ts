@@ -278,4 +278,11 @@ export const k8sLimits: Readonly<Record<string, TypeEntry>> = {
         ),
         oneOf("spec.issuerRef.kind", ["Issuer", "ClusterIssuer"], "https://cert-manager.io/docs/reference/api-docs/#meta.cert-manager.io/v1.ObjectReference"),
     ),
+    // Prometheus Operator rules (issue 13): metric names of recording rules, `for` durations.
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule": entry(
+        ...meta(dns1123Subdomain()),
+        text("spec.groups[].name", { max: 256 }, "https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.RuleGroup"),
+        text("spec.groups[].rules[].record", { max: 256, pattern: /^[a-zA-Z_:][a-zA-Z0-9_:]*$/, chars: "a Prometheus metric name" }, "https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels"),
+        text("spec.groups[].rules[].for", { max: 32, pattern: /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/, chars: "a Prometheus duration" }, "https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Duration"),
+    ),
 };

@@ -8,6 +8,7 @@ import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
 import { leastPrivilegePolicies } from "./least-privilege";
+import { observabilityPolicies } from "./observability";
 import { startupPolicies } from "./startup";
 
 /**
@@ -25,4 +26,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...auditPolicies,
     ...leastPrivilegePolicies,
     ...cloudRunInvokerPolicies,
+    ...observabilityPolicies,
 ];

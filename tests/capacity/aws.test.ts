@@ -113,6 +113,7 @@ describe("node group sizing", () => {
             "kube-prometheus-stack/prometheus",
             "kube-prometheus-stack/operator",
             "kube-prometheus-stack/kube-state-metrics",
+            "kube-prometheus-stack/grafana",
             "opentelemetry-collector",
             "envoy-gateway/controller",
             "envoy-gateway/proxy",

@@ -48,7 +48,8 @@ describe.each(prodStacks)("%s: the assignment namespace in every region holds ex
             expect(find(ms, "PodDisruptionBudget", "assignment-worker").spec.minAvailable).toEqual(1);
             expect(names(ms, "NetworkPolicy")).toContain("assignment-default-deny");
             expect(names(ms, "ServiceMonitor")).toEqual(["assignment"]);
-            expect(names(ms, "ConfigMap")).toEqual(["assignment-config"]);
+            // The config and the card's Grafana dashboard (issue 13).
+            expect(names(ms, "ConfigMap")).toEqual(["assignment-config", "assignment-dashboard"]);
             // The AI gateway token awaits operations in every stack file (features.aiGateway off).
             expect(names(ms, "ExternalSecret")).toEqual(["assignment-secrets", "assignment-secrets-awaiting"]);
         }
@@ -57,7 +58,8 @@ describe.each(prodStacks)("%s: the assignment namespace in every region holds ex
     it("authoring and progress run beside it, from their cards", () => {
         for (const [, ms] of nonEmpty([...byCluster(planned, "authoring")])) {
             expect(names(ms, "Deployment")).toEqual(["authoring-ai-worker", "authoring-api", "authoring-collab", "authoring-worker"]);
-            expect(names(ms, "BackendTrafficPolicy")).toEqual(["authoring-collab"]);
+            // Each edge route's failure policy (issue 13); collab's also carries its sticky hashing.
+            expect(names(ms, "BackendTrafficPolicy")).toEqual(["authoring-api", "authoring-collab"]);
         }
         for (const [, ms] of nonEmpty([...byCluster(planned, "progress")])) {
             expect(names(ms, "Deployment")).toEqual(["progress-api", "progress-ingest", "progress-outbox-relay", "progress-projector"]);

@@ -27,6 +27,8 @@ export function validateWithModels(manifests: readonly Manifest[]): SchemaResult
  * /v1alpha1) the workloads use, transcribed from the API reference of the release the platform pins
  * (v1.5: site/content/en/v1.5/api/extension_types.md, ConsistentHash), strict about unknown fields.
  */
+/** Gateway API Duration (the type of Envoy Gateway's timeouts and intervals). */
+const gwDuration = { type: "string", pattern: "^([0-9]{1,5}(h|m|s|ms)){1,4}$" } as const;
 const backendTrafficPolicySchema = {
     type: "object",
     required: ["apiVersion", "kind", "metadata", "spec"],
@@ -47,6 +49,67 @@ const backendTrafficPolicySchema = {
                         additionalProperties: false,
                         required: ["group", "kind", "name"],
                         properties: { group: { const: "gateway.networking.k8s.io" }, kind: { enum: ["Gateway", "HTTPRoute", "GRPCRoute"] }, name: { type: "string", minLength: 1 }, sectionName: { type: "string" } },
+                    },
+                },
+                // v1.5 Timeout, Retry, CircuitBreaker and HealthCheck.passive (issue 13: the cards' failure policies).
+                timeout: {
+                    type: "object",
+                    additionalProperties: false,
+                    properties: {
+                        tcp: { type: "object", additionalProperties: false, properties: { connectTimeout: gwDuration } },
+                        http: { type: "object", additionalProperties: false, properties: { connectionIdleTimeout: gwDuration, maxConnectionDuration: gwDuration, requestTimeout: gwDuration } },
+                    },
+                },
+                retry: {
+                    type: "object",
+                    additionalProperties: false,
+                    properties: {
+                        numRetries: { type: "integer", minimum: 0 },
+                        retryOn: {
+                            type: "object",
+                            additionalProperties: false,
+                            properties: {
+                                triggers: {
+                                    type: "array",
+                                    items: { enum: ["5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "refused-stream", "retriable-status-codes", "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable"] },
+                                },
+                                httpStatusCodes: { type: "array", items: { type: "integer", minimum: 100, maximum: 600 } },
+                            },
+                        },
+                        perRetry: {
+                            type: "object",
+                            additionalProperties: false,
+                            properties: {
+                                timeout: gwDuration,
+                                backOff: { type: "object", additionalProperties: false, properties: { baseInterval: gwDuration, maxInterval: gwDuration } },
+                            },
+                        },
+                    },
+                },
+                circuitBreaker: {
+                    type: "object",
+                    additionalProperties: false,
+                    properties: Object.fromEntries(
+                        ["maxConnections", "maxPendingRequests", "maxParallelRequests", "maxParallelRetries", "maxRequestsPerConnection"].map((k) => [k, { type: "integer", minimum: 0, maximum: 4294967295 }]),
+                    ),
+                },
+                healthCheck: {
+                    type: "object",
+                    additionalProperties: false,
+                    properties: {
+                        passive: {
+                            type: "object",
+                            additionalProperties: false,
+                            properties: {
+                                splitExternalLocalOriginErrors: { type: "boolean" },
+                                interval: gwDuration,
+                                consecutiveLocalOriginFailures: { type: "integer", minimum: 0 },
+                                consecutiveGatewayErrors: { type: "integer", minimum: 0 },
+                                consecutive5XxErrors: { type: "integer", minimum: 0 },
+                                baseEjectionTime: gwDuration,
+                                maxEjectionPercent: { type: "integer", minimum: 0, maximum: 100 },
+                            },
+                        },
                     },
                 },
                 loadBalancer: {

@@ -192,6 +192,8 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             NOTIFICATION_SERVICE_AUDIENCE: "https://notification-internal.us.melmastoon.com",
             GCP_WORKLOAD_IDENTITY_PROVIDER: "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws-eks-callers/providers/aws-eks",
             GCP_SERVICE_ACCOUNT: "peer-assignment-service@melmastoon-prod-us.iam.gserviceaccount.com",
+            // The dependencies' failure policies for the client library (issue 13, tests/observe).
+            FAILURE_POLICIES_JSON: expect.any(String),
         });
     });
 
@@ -290,6 +292,7 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
             "learning-platform/owner-team": "learning-core/assignment-team",
             "learning-platform/criticality": "critical",
             "learning-platform/runbook": "runbooks/assignment-service.md",
+            "learning-platform/dashboard": "assignment-service-overview",
             "learning-platform/source": "seeds/000_06da1b1bdce84760.txt",
         });
     });
@@ -330,7 +333,8 @@ describe("ServiceWorkload: authoring-service (seeds/002) and progress-service (s
         expect(route.rules[0].timeouts).toEqual({ request: "0s" });
         expect(container(named(run, "Deployment", "authoring", "authoring-collab")).readinessProbe).toBeDefined();
         expect(named(run, "Deployment", "authoring", "authoring-collab").spec.template.spec.terminationGracePeriodSeconds).toBe(330);
-        expect(objects(run, "BackendTrafficPolicy", "authoring")).toHaveLength(1);
+        // collab's and api's: each edge route has its failure policy (issue 13).
+        expect(objects(run, "BackendTrafficPolicy", "authoring")).toHaveLength(2);
     });
 
     it("authoring: egress to media, content, ai-gateway and catalog; the drafts bucket name reaches the pods as config", () => {

@@ -13,6 +13,9 @@ import { fixture } from "../harness";
  * worker). Each failing case changes one thing in it.
  */
 
+/** Timeout, retry and breaker of every fixture dependency (data/catalog/types.ts FailurePolicy). */
+const fixturePolicy = { timeoutMs: 350, retry: { attempts: 1, idempotentOnly: true, budgetPercent: 50, backoffMs: 100 }, circuitBreaker: { consecutiveFailures: 5, openSeconds: 30, maxConcurrent: 10 } } as const;
+
 export const shopCard: K8sServiceCard = {
     ...assignmentService,
     service: "shop-service",
@@ -20,8 +23,8 @@ export const shopCard: K8sServiceCard = {
     criticality: "critical",
     outbound: [{ kind: "postgres" }, { kind: "redis" }],
     failurePolicy: [
-        { dependency: "postgres", behavior: "reject writes with 503" },
-        { dependency: "redis", behavior: "read through to postgres" },
+        { dependency: "postgres", behavior: "reject writes with 503", ...fixturePolicy },
+        { dependency: "redis", behavior: "read through to postgres", ...fixturePolicy },
     ],
     runbook: "runbooks/shop-service.md",
 };
@@ -34,11 +37,11 @@ export const mailCard: CloudRunServiceCard = {
         { ...notificationService.roles[0], name: "mail-worker", ingress: "internal" },
     ],
     failurePolicy: [
-        { dependency: "postgres", behavior: "queue in Pub/Sub" },
-        { dependency: "redis", behavior: "skip dedup cache" },
-        { dependency: "pubsub", behavior: "retry with backoff" },
-        { dependency: "object-storage", behavior: "send without attachments" },
-        { dependency: "vendors", behavior: "fail over to the next vendor" },
+        { dependency: "postgres", behavior: "queue in Pub/Sub", ...fixturePolicy },
+        { dependency: "redis", behavior: "skip dedup cache", ...fixturePolicy },
+        { dependency: "pubsub", behavior: "retry with backoff", ...fixturePolicy },
+        { dependency: "object-storage", behavior: "send without attachments", ...fixturePolicy },
+        { dependency: "vendors", behavior: "fail over to the next vendor", ...fixturePolicy },
     ],
     runbook: "runbooks/mail-service.md",
 };
