@@ -5,6 +5,7 @@ import { commonPolicies } from "./common";
 import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
+import { residencyPolicies } from "./residency";
 import { startupPolicies } from "./startup";
 
 /**
@@ -19,4 +20,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...cloudLimitPolicies,
     ...startupPolicies,
     ...graphPolicies,
+    ...residencyPolicies,
 ];
