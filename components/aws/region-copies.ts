@@ -51,7 +51,9 @@ export interface RegionCopiesArgs {
 }
 
 /** Pure checks before any resource. */
-export function validateRegionCopies(args: Pick<RegionCopiesArgs, "source" | "target" | "databaseCopy" | "databases" | "targetHost">): string[] {
+export function validateRegionCopies(
+    args: Pick<RegionCopiesArgs, "source" | "target" | "databaseCopy" | "targetHost"> & { readonly databases: readonly Pick<SourceDatabase, "service" | "global">[] },
+): string[] {
     const problems: string[] = [];
     if (args.source === args.target) {
         problems.push(`${args.source}: copies to itself`);
