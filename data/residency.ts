@@ -78,10 +78,23 @@ export const awsCopyRegionOf: Readonly<Record<string, string>> = {
     "us-west-1": "us-east-2",
     "eu-west-1": "eu-central-1",
     "eu-central-1": "eu-west-1",
+    "eu-west-2": "eu-west-1",
+    "eu-west-3": "eu-central-1",
+    "eu-central-2": "eu-central-1",
+    "eu-north-1": "eu-west-1",
+    "eu-south-1": "eu-central-1",
+    "eu-south-2": "eu-west-3",
     "me-central-1": "me-south-1",
     "me-south-1": "me-central-1",
+    "il-central-1": "me-central-1",
     "ap-south-1": "ap-south-2",
     "ap-south-2": "ap-south-1",
+    "ap-southeast-1": "ap-southeast-3",
+    "ap-southeast-2": "ap-southeast-1",
+    "ap-southeast-3": "ap-southeast-1",
+    "ap-northeast-1": "ap-northeast-3",
+    "ap-northeast-2": "ap-northeast-1",
+    "ap-northeast-3": "ap-northeast-1",
 };
 
 /** How a store's copy outside its region is made. */
@@ -135,8 +148,9 @@ export interface CopyPair {
 
 /**
  * Where each active AWS region of a staging or prod stack copies its stores: its home's passive
- * region if it has one, else another active region of the stack paired with it, else its zone pair
- * (`awsCopyRegionOf`). Dev copies nothing.
+ * region if it has one, else its zone pair (`awsCopyRegionOf`) when that is a region of the stack,
+ * else another region of the stack in the same zone (it has a platform to hold a global secondary),
+ * else the zone pair outside the stack. Dev copies nothing.
  */
 export function awsCopyPlan(environment: Environment, regions: readonly RegionRole[]): CopyPair[] {
     if (environment === "dev") {
@@ -144,7 +158,10 @@ export function awsCopyPlan(environment: Environment, regions: readonly RegionRo
     }
     const inStack = new Set(regions.map((r) => r.region));
     return homesOf(regions).map((home) => {
-        const target = home.passives[0] ?? awsCopyRegionOf[home.active] ?? "";
+        const pairRegion = awsCopyRegionOf[home.active];
+        const zone = zoneOfRegion("aws", home.active);
+        const sameZone = regions.find((r) => r.region !== home.active && zone !== undefined && zoneOfRegion("aws", r.region) === zone)?.region;
+        const target = home.passives[0] ?? (pairRegion && inStack.has(pairRegion) ? pairRegion : (sameZone ?? pairRegion ?? ""));
         return { source: home.active, target, targetInStack: inStack.has(target) };
     });
 }
