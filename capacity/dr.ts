@@ -29,6 +29,9 @@ export interface StoreCopy {
 const stagingReason =
     "staging holds synthetic and shadowed tenants only; its objective is seeds/000 §9's quarterly drill (restore in an alternate region from the last backup), which the hourly copy meets";
 
+const headlessReason =
+    "the stack is active/active (seeds/000 §4: prod-us) with no standby platform per home; the data is safe within 1 s, serving it from the other home is the runbook's operator step (a warm passive platform per home would double every cluster)";
+
 /** Every store of record of the stack and its copy (pure). */
 export function storeCopies(ctx: DeployContext): StoreCopy[] {
     const { config } = ctx;
@@ -41,14 +44,22 @@ export function storeCopies(ctx: DeployContext): StoreCopy[] {
         const pair = pairs.find((p) => p.source === home.active);
         for (const card of k8sServices(ctx.catalog)) {
             if (card.database) {
-                const mechanism = pair ? auroraCopyMechanism(pair) : "none";
+                const global = pair ? auroraCopyMechanism(pair) : "none";
+                // Into another home's region the secondary is headless (no platform of its own to fail over to).
+                const targetActive = config.aws.regions.some((r) => r.region === pair?.target && r.role === "active");
+                const mechanism: CopyMechanism = global === "aurora-global" && targetActive ? "aurora-global-headless" : global;
                 out.push({
                     service: card.service,
                     store: `${card.service}-db`,
                     region: home.active,
                     target: pair?.target,
                     mechanism,
-                    reason: mechanism === "aws-backup-copy" && config.environment === "staging" ? stagingReason : undefined,
+                    reason:
+                        mechanism === "aws-backup-copy" && config.environment === "staging"
+                            ? stagingReason
+                            : mechanism === "aurora-global-headless"
+                              ? headlessReason
+                              : undefined,
                 });
             }
             for (const b of card.buckets) {

@@ -100,6 +100,7 @@ export const awsCopyRegionOf: Readonly<Record<string, string>> = {
 /** How a store's copy outside its region is made. */
 export type CopyMechanism =
     | "aurora-global"
+    | "aurora-global-headless"
     | "aws-backup-copy"
     | "s3-replication-rtc"
     | "cloudsql-cross-region-replica"
@@ -115,6 +116,13 @@ export type CopyMechanism =
 export const mechanismRecovery: Readonly<Record<CopyMechanism, { readonly rpoSeconds: number; readonly rtoMinutes: number; readonly basis: string }>> = {
     // Aurora global database: storage-level replication, typical lag under 1 s; managed failover in minutes.
     "aurora-global": { rpoSeconds: 1, rtoMinutes: 20, basis: "Aurora global database replication lag typically < 1 s; failover + role flip + pulumi up" },
+    // A headless secondary in another home's region: the same replication, but serving the home there
+    // needs instances added (≈ 10–15 min), the failover, and the home's workloads pointed at it.
+    "aurora-global-headless": {
+        rpoSeconds: 1,
+        rtoMinutes: 60,
+        basis: "Aurora global database, headless secondary (< 1 s lag); recovery adds instances, fails over and runs the home's workloads against the promoted copy",
+    },
     // AWS Backup runs at most hourly; a copy is taken after each backup completes.
     "aws-backup-copy": { rpoSeconds: 3600, rtoMinutes: 120, basis: "AWS Backup hourly rule + cross-region copy; restore of a snapshot into a new cluster" },
     // S3 Replication Time Control: 99.99 % of objects within 15 minutes (the SLA).

@@ -141,14 +141,18 @@ describe("staging: the drill's alternate region (us-west-2) gets hourly backup c
 });
 
 describe("DR findings against the documents' RPO/RTO", () => {
-    it("prod-us: each Aurora store meets RPO 5 min with its global database; the buckets' 15 min RTC gap is reported", async () => {
+    it("prod-us: every Aurora store meets RPO 5 min with its headless global secondary; assignment's RTO 30 min is the stated gap; the buckets' 15 min RTC gap is reported", async () => {
         const { run, findings } = await planOf("prod-us");
         expect(run.error).toBeNull();
-        const db = findings.find((f) => f.ruleId.startsWith("dr/") && f.resource === "assignment-service-db@us-east-1");
-        expect(db).toMatchObject({ ruleId: "dr/copy", severity: "info" });
-        expect(db?.message).toContain("RPO 1 s (objective 5 min)");
-        expect(db?.message).toContain("objective 30 min, seeds/000 §9");
-        const bucket = findings.find((f) => f.resource === "authoring-service-drafts-bucket@us-west-2");
+        const dr = (resource: string) => findings.find((f) => f.ruleId.startsWith("dr/") && f.resource === resource);
+        const progress = dr("progress-service-db@us-west-2");
+        expect(progress).toMatchObject({ ruleId: "dr/copy", severity: "info" });
+        expect(progress?.message).toContain("RPO 1 s (objective 5 min)");
+        expect(progress?.message).toContain("objective 90 min, seeds/003 §11");
+        const db = dr("assignment-service-db@us-east-1");
+        expect(db).toMatchObject({ ruleId: "dr/copy-gap", severity: "advisory" });
+        expect(db?.message).toContain("RPO 1 s (objective 5 min), RTO ≈ 60 min (objective 30 min, seeds/000 §9)");
+        const bucket = dr("authoring-service-drafts-bucket@us-west-2");
         expect(bucket).toMatchObject({ ruleId: "dr/copy-gap", severity: "advisory" });
         expect(bucket?.message).toContain("RPO 15 min (objective 5 min)");
         expect(findings.find((f) => f.resource === "tenant-directory@us-east-1")?.severity).toBe("info");
