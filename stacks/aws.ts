@@ -67,7 +67,9 @@ export function validateAwsContext(ctx: DeployContext): string[] {
 /**
  * Per AWS region: provider, regional platform, then each EKS service's workload on it. A stack with
  * a passive region makes the first active region's databases Aurora global primaries and the
- * passive region's their secondaries. `crossCloud`: the stack's services on GCP (stacks/interconnect.ts),
+ * passive region's their secondaries. Then each home's copies inside the zone (data/residency.ts:
+ * headless secondaries, AWS Backup copies, S3 replication) and, with several homes, the tenant
+ * directory; each region's edge publishes only its home's DNS records. `crossCloud`: the stack's services on GCP (stacks/interconnect.ts),
  * for the workloads' config and egress; the returned `regions` feed the cross-cloud VPN. `pipeline`:
  * the deployment runners' addresses, the only clients of the EKS public endpoints.
  */
