@@ -10,7 +10,11 @@ import { standardTags } from "../data/naming/tags";
 import { DeployContext } from "../data/context";
 import { AwsRegionHandle } from "./interconnect";
 import { PipelineAccess } from "./pipeline";
-import { awsProfiles, vpcCidrFor } from "../data/profiles/aws";
+import { awsProfiles, auroraEngineVersion, vpcCidrFor } from "../data/profiles/aws";
+import { auroraCopyMechanism, awsCopyPlan, dnsPlan, homeHostname, homesOf, validateCopyPlan } from "../data/residency";
+import { RegionCopies } from "../components/aws/region-copies";
+import { TenantDirectory } from "../components/aws/tenant-directory";
+import { bucketName } from "../components/aws/service-binding";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
 
@@ -57,13 +61,16 @@ export function validateAwsContext(ctx: DeployContext): string[] {
         }
         seen.set(cidr, r.region);
     }
+    problems.push(...validateCopyPlan(awsCopyPlan(ctx.config.environment, ctx.config.aws.regions)));
     return problems;
 }
 
 /**
  * Per AWS region: provider, regional platform, then each EKS service's workload on it. A stack with
  * a passive region makes the first active region's databases Aurora global primaries and the
- * passive region's their secondaries. `crossCloud`: the stack's services on GCP (stacks/interconnect.ts),
+ * passive region's their secondaries. Then each home's copies inside the zone (data/residency.ts:
+ * headless secondaries, AWS Backup copies, S3 replication) and, with several homes, the tenant
+ * directory; each region's edge publishes only its home's DNS records. `crossCloud`: the stack's services on GCP (stacks/interconnect.ts),
  * for the workloads' config and egress; the returned `regions` feed the cross-cloud VPN. `pipeline`:
  * the deployment runners' addresses, the only clients of the EKS public endpoints.
  */
@@ -79,10 +86,21 @@ export function deployAws(
     const { config } = ctx;
     const cards = k8sServices(ctx.catalog);
     const awsProfile = awsProfiles[config.environment];
-    const hasPassive = config.aws.regions.some((r) => r.role === "passive");
-    // The passive regions replicate the first active region (the tenants' home); other active regions stand alone.
+    // The passive regions replicate the first active region (its home); every other active region is a home of its own.
     const primary = regionOrder(ctx)[0].region;
+    const homes = homesOf(config.aws.regions);
+    const records = dnsPlan(config.aws.regions, config.domain);
+    // Each home's databases are copied inside the zone (data/residency.ts): a global database where
+    // the copy region has a platform, AWS Backup copies where it has none.
+    const copies = awsCopyPlan(config.environment, config.aws.regions);
+    const globalSources = new Set(copies.filter((c) => auroraCopyMechanism(c) === "aurora-global").map((c) => c.source));
+    // A home with a passive region is always a global primary (the passive region joins it), copies or not.
+    for (const h of homes.filter((x) => x.passives.length > 0)) {
+        globalSources.add(h.active);
+    }
     let globals: Record<string, GlobalDatabaseRef> | undefined;
+    const platforms: Record<string, AwsRegionalPlatform> = {};
+    const providers: Record<string, aws.Provider> = {};
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     const regions: Record<string, AwsRegionHandle> = {};
     // Each service's IRSA role per region: the identity a Cloud Run service admits it by (issue 15).
@@ -91,6 +109,7 @@ export function deployAws(
 
     for (const r of regionOrder(ctx)) {
         const provider = awsProvider(ctx, r.region);
+        providers[r.region] = provider;
         const platform = new AwsRegionalPlatform(
             r.region,
             {
@@ -108,8 +127,11 @@ export function deployAws(
                 replicas: ctx.replicas,
                 profile: ctx.profile,
                 awsProfile,
-                globalPrimary: hasPassive && r.region === primary,
+                globalPrimary: r.role === "active" && globalSources.has(r.region),
                 globalDatabases: r.role === "passive" ? globals : undefined,
+                // The first home keeps the plain identifiers; a second home's global databases carry its region.
+                globalIdentifierSuffix: r.role === "active" && r.region !== primary ? `-${r.region}` : undefined,
+                dnsRecords: records.filter((d) => d.region === r.region),
                 randomProvider,
                 adminRoleArn: `arn:aws:iam::${config.aws.accountId}:role/platform-admin`,
                 xapiIngestPath,
@@ -118,7 +140,8 @@ export function deployAws(
             },
             { provider },
         );
-        if (r.region === primary && hasPassive) {
+        platforms[r.region] = platform;
+        if (r.region === primary) {
             globals = { ...platform.globalDatabases };
         }
         for (const card of cards) {
@@ -148,6 +171,68 @@ export function deployAws(
         for (const [service, binding] of Object.entries(platform.handle.bindings)) {
             (roleArns[service] ??= []).push(binding.roleArn);
         }
+    }
+
+    for (const pair of copies) {
+        const source = platforms[pair.source];
+        const target = pair.targetInStack ? platforms[pair.target] : undefined;
+        const targetIsPassive = config.aws.regions.some((r) => r.region === pair.target && r.role === "passive");
+        const databaseCopy = auroraCopyMechanism(pair);
+        const copy = new RegionCopies(
+            `${pair.source}-copies`,
+            {
+                environment: config.environment,
+                accountId: config.aws.accountId,
+                source: pair.source,
+                target: pair.target,
+                databaseCopy,
+                // A passive target already holds its home's global secondaries (with readers).
+                databases: targetIsPassive
+                    ? []
+                    : cards
+                          .filter((c) => c.database)
+                          .map((c) => ({ service: c.service, databaseName: c.database?.name ?? c.service, clusterArn: source.databases[c.service].cluster.arn, global: source.globalDatabases[c.service] })),
+                buckets: cards.flatMap((c) =>
+                    c.buckets.map((b) => ({
+                        service: c.service,
+                        purpose: b.purpose,
+                        sourceBucket: bucketName(config.environment, pair.source, c.service, b.purpose, config.aws.accountId),
+                        targetBucket: target ? bucketName(config.environment, pair.target, c.service, b.purpose, config.aws.accountId) : undefined,
+                        replicaBucketName: bucketName(config.environment, pair.target, c.service, b.purpose, config.aws.accountId),
+                    })),
+                ),
+                targetHost: target?.copyHost,
+                sourceDatabaseKeyArn: source.copyHost.keyArns.database,
+                sourceObjectKeyArn: source.copyHost.keyArns["object-storage"],
+                aurora: { engineVersion: auroraEngineVersion, ...awsProfile.aurora },
+                backupRetentionDays: ctx.profile.backupRetentionDays,
+                logRetentionDays: ctx.profile.logRetentionDays,
+                kmsDeletionWindowDays: ctx.profile.kmsDeletionWindowDays,
+                randomProvider,
+                protect: ctx.profile.protectState,
+                secretRecoveryDays: ctx.profile.protectState ? 30 : 7,
+                after: [source, ...(target ? [target] : [])],
+            },
+            { provider: providers[pair.source], targetProvider: providers[pair.target] ?? awsProvider(ctx, pair.target) },
+        );
+        outputs[`${pair.source}-copies`] = { target: pair.target, databases: databaseCopy, secondaries: copy.secondaries, vault: copy.targetVaultArn };
+    }
+
+    // Several homes: tenants reach theirs by its hostname, found in the directory tenant-service keeps.
+    if (homes.length > 1) {
+        const first = homes[0].active;
+        const directory = new TenantDirectory(
+            "tenant-directory",
+            {
+                environment: config.environment,
+                region: first,
+                keyArn: platforms[first].copyHost.keyArns.database,
+                replicas: homes.slice(1).map((h) => ({ region: h.active, keyArn: platforms[h.active].copyHost.keyArns.database })),
+                protect: ctx.profile.protectState,
+            },
+            { provider: providers[first] },
+        );
+        outputs["tenantDirectory"] = { table: directory.tableName, homes: Object.fromEntries(homes.map((h) => [h.active, homeHostname(h.active, config.domain)])) };
     }
     return { outputs, regions, roleArns };
 }

@@ -67,6 +67,15 @@ export interface AuroraDatabaseArgs {
      * (a standalone cluster's RDS-managed secret rotates itself; a secondary has no master secret).
      */
     readonly masterRotation?: { readonly vpcCidr: string; readonly region: string; readonly intervalDays: number };
+    /** Cluster identifier (default `<service>-<environment>`): a copy region's secondary needs its own. */
+    readonly identifier?: string;
+    /** Global cluster identifier of a primary (default: the cluster identifier). */
+    readonly globalIdentifier?: string;
+    /**
+     * A secondary with no instances (an Aurora "headless" secondary): storage replicates, nothing is
+     * billed per hour; promotion adds the instances. Only for `global-secondary`.
+     */
+    readonly headless?: boolean;
 }
 
 export const postgresPort = 5432;
@@ -88,8 +97,11 @@ export const auditParameters: readonly { readonly name: string; readonly value: 
 ];
 
 /** Pure validation, run before any resource. */
-export function validateAuroraArgs(args: Pick<AuroraDatabaseArgs, "role" | "globalClusterId" | "backupRetentionDays" | "readers" | "maxConnections" | "engineVersion">): string[] {
+export function validateAuroraArgs(args: Pick<AuroraDatabaseArgs, "role" | "globalClusterId" | "backupRetentionDays" | "readers" | "maxConnections" | "engineVersion" | "headless">): string[] {
     const problems: string[] = [];
+    if (args.headless && args.role !== "global-secondary") {
+        problems.push("only a global secondary can be headless (a primary or standalone cluster needs its writer)");
+    }
     if (args.role === "global-secondary" && args.globalClusterId === undefined) {
         problems.push("a global secondary needs the primary region's globalClusterId");
     }
@@ -129,7 +141,7 @@ export class AuroraDatabase extends pulumi.ComponentResource {
         const provider = opts.provider;
         const o = { parent: this, provider };
         const keep = { ...o, protect: args.protect };
-        const identifier = `${args.service}-${args.environment}`;
+        const identifier = args.identifier ?? `${args.service}-${args.environment}`;
         const tags = { service: args.service };
 
         const rotates = args.role === "global-primary" && args.masterRotation !== undefined;
@@ -193,7 +205,7 @@ export class AuroraDatabase extends pulumi.ComponentResource {
             this.globalCluster = new aws.rds.GlobalCluster(
                 `${name}-global`,
                 {
-                    globalClusterIdentifier: identifier,
+                    globalClusterIdentifier: args.globalIdentifier ?? identifier,
                     engine: "aurora-postgresql",
                     engineVersion: args.engineVersion,
                     databaseName: args.databaseName,
@@ -281,7 +293,7 @@ export class AuroraDatabase extends pulumi.ComponentResource {
         );
         new aws.iam.RolePolicyAttachment(`${name}-monitoring-policy`, { role: monitoringRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" }, o);
 
-        const count = args.role === "global-secondary" ? Math.max(1, args.readers) : 1 + args.readers;
+        const count = args.headless ? 0 : args.role === "global-secondary" ? Math.max(1, args.readers) : 1 + args.readers;
         const instances: aws.rds.ClusterInstance[] = [];
         for (let i = 0; i < count; i++) {
             instances.push(

@@ -5,14 +5,20 @@ import { charts, helmRelease, platformNamespace } from "./helm";
 import { ambientLabel } from "../../data/mesh";
 import { OidcIdentity, irsaRole } from "./irsa";
 import { logPrefixes } from "../../data/log-delivery";
+import { DnsRecordPlan } from "../../data/residency";
 
 export interface EdgeArgs {
     /** Environment (dev, staging, prod): names, tags and sizing. */
     readonly environment: string;
     /** AWS region of this platform. */
     readonly region: string;
-    /** `active` regions get a latency-routed DNS record; a passive region stays out of DNS until failover. */
+    /** The region's role in the stack (active serves its home's tenants; passive is a warm standby). */
     readonly regionRole: "active" | "passive";
+    /**
+     * The public records this region answers (data/residency.ts `dnsPlan`): its home's hostname,
+     * plain or as the failover primary/secondary of its home. Empty: the region stays out of DNS.
+     */
+    readonly dnsRecords: readonly DnsRecordPlan[];
     /** The stack's DNS zone (e.g. us.melmastoon.com); the certificate covers it and `*.` it. */
     readonly domain: string;
     /** EKS cluster name. */
@@ -235,20 +241,16 @@ export class Edge extends pulumi.ComponentResource {
             { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] },
             a,
         );
-        if (args.regionRole === "active") {
+        // No name is shared across homes (policy residency/dns-spans-unshared-data): a tenant's hostname
+        // resolves only to regions holding its data; failover stays inside the home (global database).
+        args.dnsRecords.forEach((record, i) => {
+            const failover = record.routing === "simple" ? {} : { setIdentifier: `${record.region}-${record.routing}`, failoverRoutingPolicies: [{ type: record.routing === "primary" ? "PRIMARY" : "SECONDARY" }] };
             new aws.route53.Record(
-                `${name}-dns`,
-                {
-                    zoneId: zone.zoneId,
-                    name: `*.${args.domain}`,
-                    type: "A",
-                    setIdentifier: args.region,
-                    latencyRoutingPolicies: [{ region: args.region }],
-                    aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
-                },
+                i === 0 ? `${name}-dns` : `${name}-dns-${i}`,
+                { zoneId: zone.zoneId, name: record.name, type: "A", ...failover, aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }] },
                 a,
             );
-        }
+        });
 
         const lrs = new aws.wafv2.IpSet(`${name}-lrs-sources`, { scope: "REGIONAL", ipAddressVersion: "IPV4", addresses: [...args.lrsAllowCidrs], description: "Allowlisted third-party LRS sources" }, a);
         const acl = new aws.wafv2.WebAcl(

@@ -26,6 +26,19 @@ import { ServiceCloudResources, SecretSources } from "./service-binding";
 import { FeatureSwitches } from "../../data/catalog/features";
 import { flagDefinitions, flagd, flagdDocument } from "../../data/flags";
 import { Flagd } from "../k8s/flagd";
+import { DnsRecordPlan } from "../../data/residency";
+import { DataClass } from "./kms";
+
+/** What another region's copies need from this region to live here (components/aws/region-copies.ts). */
+export interface CopyHost {
+    readonly region: string;
+    readonly vpcId: pulumi.Output<string>;
+    readonly isolatedSubnetIds: pulumi.Output<string>[];
+    readonly zones: pulumi.Output<string[]>;
+    /** The EKS cluster security group: after promotion its pods are the databases' clients. */
+    readonly clientSecurityGroupId: pulumi.Output<string>;
+    readonly keyArns: Readonly<Record<DataClass, pulumi.Output<string>>>;
+}
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -65,6 +78,10 @@ export interface AwsRegionalPlatformArgs {
     readonly globalPrimary: boolean;
     /** Passive region: the global databases to join, by service. */
     readonly globalDatabases?: Readonly<Record<string, GlobalDatabaseRef>>;
+    /** Suffix of the global cluster identifiers (`<service>-<env><suffix>`): a second home's global databases need their own. */
+    readonly globalIdentifierSuffix?: string;
+    /** Public DNS records this region answers (data/residency.ts `dnsPlan`). */
+    readonly dnsRecords: readonly DnsRecordPlan[];
     /** Explicit provider of the `@pulumi/random` secrets (AUTH tokens, NATS users, signing keys). */
     readonly randomProvider: random.Provider;
     /** IAM role given cluster admin through an EKS access entry. */
@@ -112,6 +129,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
     readonly secretsPendingValues: Readonly<Record<string, readonly string[]>>;
     /** The region's VPC, for the cross-cloud VPN (components/interconnect). */
     readonly network: { readonly vpcId: pulumi.Output<string>; readonly cidr: string; readonly privateRouteTableIds: readonly pulumi.Output<string>[] };
+    /** Where other regions' copies (headless Aurora secondaries, replicated objects) can live in this region. */
+    readonly copyHost: CopyHost;
 
     constructor(name: string, args: AwsRegionalPlatformArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
         super("learning-platform:aws:RegionalPlatform", name, {}, opts);
@@ -336,6 +355,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     secretRecoveryDays,
                     // A global primary's master secret rotates by Secrets Manager (RDS-managed passwords are not available to global databases).
                     masterRotation: { vpcCidr: args.vpcCidr, region: args.region, intervalDays: masterPasswordRotationDays },
+                    globalIdentifier: role === "global-primary" && args.globalIdentifierSuffix ? `${card.service}-${args.environment}${args.globalIdentifierSuffix}` : undefined,
                 },
                 p,
             );
@@ -353,6 +373,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 environment: args.environment,
                 region: args.region,
                 regionRole: args.role,
+                dnsRecords: args.dnsRecords,
                 domain: args.domain,
                 clusterName: eks.clusterName,
                 vpcId: net.vpcId,
@@ -376,6 +397,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             { parent: this, provider: k8sProvider, awsProvider: provider },
         );
         this.albDnsName = edge.albDnsName;
+        this.copyHost = { region: args.region, vpcId: net.vpcId, isolatedSubnetIds: net.isolatedSubnetIds, zones: net.zones, clientSecurityGroupId: eks.clusterSecurityGroupId, keyArns: kms.arns };
 
         const bindings: Record<string, ServiceBinding> = {};
         const pending: Record<string, readonly string[]> = {};

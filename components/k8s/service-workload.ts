@@ -28,6 +28,7 @@ import { natsClientCertificate } from "./nats-client";
 import { rotationPeriodKey } from "../../data/rotation";
 import { failurePolicyConfig } from "../../data/catalog/failure-policies";
 import { cardinalityRelabelings, dashboardUid, edgeTrafficPolicySpec, routePolicyOf, routeTimeout, scrapeLimits } from "./observability";
+import { kedaPausedReplicasAnnotation, runsInRegion } from "../../data/residency";
 
 /** Inputs of one service's Kubernetes side in one region. */
 export interface ServiceWorkloadArgs {
@@ -390,6 +391,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         const labels = roleLabels(card, role, { environment: args.environment, owner: args.owner });
         const selector = roleSelector(card, role);
         const meta = (objectName: string) => ({ name: objectName, namespace: ctx.namespace, labels });
+        // A passive region runs no role that writes on its own (data/residency.ts): zero replicas, a
+        // suspended CronJob, a ScaledObject paused at zero. Promotion (role → active) starts them.
+        const stopped = !runsInRegion(role, platform.role);
         const logical = `${name}-${role.name}`;
         const template = {
             metadata: { labels, annotations: { "learning-platform/config-checksum": ctx.configChecksum } },
@@ -438,7 +442,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         metadata: meta(wl),
                         spec: {
                             // With an autoscaler the HPA owns the count; stating it here would reset it on every update.
-                            replicas: isAutoscaled(role, range) ? undefined : range.min,
+                            replicas: stopped ? 0 : isAutoscaled(role, range) ? undefined : range.min,
                             revisionHistoryLimit: 5,
                             progressDeadlineSeconds: 600,
                             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
@@ -465,7 +469,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         metadata: meta(wl),
                         spec: {
                             serviceName: headless.metadata.name,
-                            replicas: range.min,
+                            replicas: stopped ? 0 : range.min,
                             // Pods do not depend on each other's start order; the lease decides who leads.
                             podManagementPolicy: "Parallel",
                             revisionHistoryLimit: 5,
@@ -485,6 +489,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         metadata: meta(wl),
                         spec: {
                             schedule: role.schedule ?? "",
+                            suspend: stopped,
                             timeZone: "Etc/UTC",
                             // A maintenance run never overlaps the previous one (pg_partman takes locks).
                             concurrencyPolicy: "Forbid",
@@ -559,12 +564,18 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         if (isAutoscaled(role, range)) {
             new k8s.apiextensions.CustomResource(
                 `${logical}-scaler`,
-                { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: meta(wl), spec: scaledObjectSpec(card, role, range, cluster) },
+                {
+                    apiVersion: "keda.sh/v1alpha1",
+                    kind: "ScaledObject",
+                    metadata: stopped ? { ...meta(wl), annotations: { [kedaPausedReplicasAnnotation]: "0" } } : meta(wl),
+                    spec: scaledObjectSpec(card, role, range, cluster),
+                },
                 ctx.crd,
             );
         }
 
-        const budget = disruptionBudget(role, range);
+        // A stopped role has no pods to protect (and a minAvailable over zero replicas would block every drain).
+        const budget = stopped ? undefined : disruptionBudget(role, range);
         if (budget) {
             new k8s.policy.v1.PodDisruptionBudget(
                 `${logical}-pdb`,

@@ -59,6 +59,8 @@ export const assignmentService: K8sServiceCard = {
         {
             name: "worker",
             description: "NATS consumers + outbox publisher",
+            // Relays the outbox: in a passive region it would republish the replicated rows.
+            standby: "stopped",
             runtime: "deployment",
             replicas: { dev: { min: 1, max: 2 }, staging: { min: 2, max: 6 }, prod: { min: 3, max: 12 } },
             scaling: [{ kind: "nats-jetstream", stream: "ASSIGNMENT", consumer: "assignment-worker", lagThreshold: 1000, scope: "backlog" }],

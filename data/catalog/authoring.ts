@@ -52,6 +52,8 @@ export const authoringService: K8sServiceCard = {
         {
             name: "worker",
             description: "Outbox relay, publish-saga coordinator, SCORM import worker",
+            // Relays the outbox: in a passive region it would republish the replicated rows.
+            standby: "stopped",
             runtime: "deployment",
             replicas: { dev: { min: 1, max: 2 }, staging: { min: 2, max: 4 }, prod: { min: 2, max: 10 } },
             scaling: [{ kind: "prometheus", metric: "authoring_outbox_backlog", query: 'sum(authoring_outbox_backlog{namespace="authoring"})', threshold: 5000, scope: "backlog" }],

@@ -72,6 +72,8 @@ export const progressService: K8sServiceCard = {
         {
             name: "outbox-relay",
             description: "NATS publisher of the outbox",
+            // Relays the outbox: in a passive region it would republish the replicated rows.
+            standby: "stopped",
             runtime: "deployment",
             replicas: { dev: { min: 1, max: 2 }, staging: { min: 2, max: 4 }, prod: { min: 3, max: 8 } },
             scaling: [{ kind: "prometheus", metric: "progress_outbox_backlog", query: 'sum(progress_outbox_backlog{namespace="progress"})', threshold: 5000, scope: "backlog" }],

@@ -105,6 +105,11 @@ export interface K8sRole {
     readonly leaderElection?: { readonly leaseName: string };
     /** Cron schedule, for `cronjob` roles. */
     readonly schedule?: string;
+    /**
+     * `stopped`: the role writes on its own (an outbox relay) and does not run in a passive region
+     * (data/residency.ts); leader-elected roles and cron jobs stop there without saying so.
+     */
+    readonly standby?: "stopped";
 }
 
 /** A dependency a service calls; NetworkPolicy egress and the data plane wiring come from these. */

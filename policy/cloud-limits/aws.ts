@@ -549,6 +549,38 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         text("parameters.functionName", { max: 64, pattern: /^[a-zA-Z0-9-_]+$/, chars: "letters, digits, - and _" }, doc("lambda/latest/api/API_CreateFunction.html")),
         awsTags(),
     ),
+    "aws:dynamodb/table:Table": entry(
+        physicalName("name", { min: 3, max: 255, pattern: /^[A-Za-z0-9_.-]+$/, chars: "letters, digits, _ . -" }, doc("amazondynamodb/latest/APIReference/API_CreateTable.html")),
+        oneOf("billingMode", ["PROVISIONED", "PAY_PER_REQUEST"], doc("amazondynamodb/latest/APIReference/API_CreateTable.html")),
+        oneOf("attributes[].type", ["S", "N", "B"], doc("amazondynamodb/latest/APIReference/API_AttributeDefinition.html")),
+        oneOf("streamViewType", ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"], doc("amazondynamodb/latest/APIReference/API_StreamSpecification.html")),
+        text("replicas[].regionName", { max: 32, pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, chars: "a region code such as eu-west-1" }, doc("amazondynamodb/latest/APIReference/API_CreateReplicationGroupMemberAction.html")),
+        awsTags(),
+    ),
+    "aws:backup/vault:Vault": entry(
+        physicalName("name", { min: 2, max: 50, pattern: /^[a-zA-Z0-9\-_]+$/, chars: "letters, digits, - and _" }, doc("aws-backup/latest/devguide/API_CreateBackupVault.html")),
+        awsTags(),
+    ),
+    "aws:backup/plan:Plan": entry(
+        physicalName("name", { min: 1, max: 50, pattern: /^[a-zA-Z0-9\-_.]+$/, chars: "letters, digits, - _ ." }, doc("aws-backup/latest/devguide/API_BackupPlanInput.html")),
+        text("rules[].ruleName", { min: 1, max: 50, pattern: /^[a-zA-Z0-9\-_.]+$/, chars: "letters, digits, - _ ." }, doc("aws-backup/latest/devguide/API_BackupRuleInput.html")),
+        // "If this value is included, it must be at least 60 minutes to avoid errors."
+        inRanges("rules[].startWindow", [[60, Number.MAX_SAFE_INTEGER]], doc("aws-backup/latest/devguide/API_BackupRuleInput.html")),
+        inRanges("rules[].lifecycle.deleteAfter", [[1, 36500]], doc("aws-backup/latest/devguide/API_Lifecycle.html")),
+        inRanges("rules[].copyActions[].lifecycle.deleteAfter", [[1, 36500]], doc("aws-backup/latest/devguide/API_Lifecycle.html")),
+        awsTags(),
+    ),
+    "aws:backup/selection:Selection": entry(
+        physicalName("name", { min: 1, max: 50, pattern: /^[a-zA-Z0-9\-_.]+$/, chars: "letters, digits, - _ ." }, doc("aws-backup/latest/devguide/API_BackupSelection.html")),
+    ),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": entry(
+        text("rules[].id", { max: 255 }, doc("AmazonS3/latest/API/API_ReplicationRule.html")),
+        oneOf("rules[].status", ["Enabled", "Disabled"], doc("AmazonS3/latest/API/API_ReplicationRule.html")),
+        // Replication Time Control takes exactly 15 minutes, for the SLA and for its metrics threshold.
+        oneOf("rules[].destination.replicationTime.time.minutes", [15], doc("AmazonS3/latest/API/API_ReplicationTimeValue.html")),
+        oneOf("rules[].destination.metrics.eventThreshold.minutes", [15], doc("AmazonS3/latest/API/API_ReplicationTimeValue.html")),
+        inRanges("rules[].priority", [[0, Number.MAX_SAFE_INTEGER]], doc("AmazonS3/latest/API/API_ReplicationRule.html")),
+    ),
 };
 
 function rangeOfPort(v: unknown): string | undefined {

@@ -9,6 +9,7 @@ import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
 import { leastPrivilegePolicies } from "./least-privilege";
 import { observabilityPolicies } from "./observability";
+import { residencyPolicies } from "./residency";
 import { startupPolicies } from "./startup";
 
 /**
@@ -27,4 +28,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...leastPrivilegePolicies,
     ...cloudRunInvokerPolicies,
     ...observabilityPolicies,
+    ...residencyPolicies,
 ];

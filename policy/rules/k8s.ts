@@ -344,7 +344,9 @@ function longRunningGroups(resources: readonly PolicyResource[]): PodGroup[] {
             return scopeOf(s) === scopeOf(r) && ref.name === name && (ref.kind ?? "Deployment") === kind;
         });
         const sspec = scaler ? obj(scaler.props.spec) : {};
-        const fromScaler = scaler ? (sspec.minReplicaCount ?? sspec.minReplicas ?? 1) : undefined;
+        // KEDA's paused-replicas annotation holds the target at that count (a passive region's stopped roles).
+        const paused = scaler ? obj(obj(scaler.props.metadata).annotations)["autoscaling.keda.sh/paused-replicas"] : undefined;
+        const fromScaler = scaler ? (typeof paused === "string" ? Number(paused) : (sspec.minReplicaCount ?? sspec.minReplicas ?? 1)) : undefined;
         const replicas = fromScaler ?? obj(r.props.spec).replicas ?? 1;
         out.push({ resource: r, kind, name, labels: obj(tpl?.metadata.labels), minReplicas: typeof replicas === "number" ? replicas : 1 });
     }

@@ -151,7 +151,7 @@ describe("prod-us: two complete active regional platforms", () => {
         }
     });
 
-    it("Aurora per service: 16.x, CMK, managed master password under the secrets key, IAM auth, 35-day backups, protected, writer + 2 readers in 3 zones", () => {
+    it("Aurora per service: 16.x, CMK, the primary of a global database (copied to the other home), IAM auth, 35-day backups, protected, writer + 2 readers in 3 zones", () => {
         for (const card of nonEmpty(withDb)) {
             const c = one(run, "aws:rds/cluster:Cluster", `us-east-1-${card.service}-db-cluster`);
             expect(c.props).toMatchObject({
@@ -159,7 +159,6 @@ describe("prod-us: two complete active regional platforms", () => {
                 engineVersion: "16.6",
                 storageEncrypted: true,
                 iamDatabaseAuthenticationEnabled: true,
-                manageMasterUserPassword: true,
                 backupRetentionPeriod: 35,
                 deletionProtection: true,
                 skipFinalSnapshot: false,
@@ -167,12 +166,13 @@ describe("prod-us: two complete active regional platforms", () => {
                 copyTagsToSnapshot: true,
                 enabledCloudwatchLogsExports: ["postgresql"],
             });
-            expect(c.props.masterPassword).toBeUndefined();
-            expect(c.props.globalClusterIdentifier).toBeUndefined();
+            // Global databases take no RDS-managed password: ours, in Secrets Manager under the secrets key.
+            expect(c.props.manageMasterUserPassword).toBeUndefined();
+            expect(c.props.globalClusterIdentifier).toBe(`${card.service}-prod`);
             const dbKey = String(one(run, "aws:kms/alias:Alias", "us-east-1-kms-database-alias").props.targetKeyId);
             const secretsKey = String(one(run, "aws:kms/alias:Alias", "us-east-1-kms-secrets-alias").props.targetKeyId);
             expect(c.props.kmsKeyId).toContain(dbKey);
-            expect(c.props.masterUserSecretKmsKeyId).toContain(secretsKey);
+            expect(String(one(run, "aws:secretsmanager/secret:Secret", `us-east-1-${card.service}-db-master-secret`).props.kmsKeyId)).toContain(secretsKey);
             expect(c.protect).toBe(true);
             const instances = byType(run, "aws:rds/clusterInstance:ClusterInstance").filter((i) => i.parent === `us-east-1-${card.service}-db`);
             expect(instances).toHaveLength(3);
@@ -191,7 +191,7 @@ describe("prod-us: two complete active regional platforms", () => {
             expect(sg.props.ingress).toEqual([{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "EKS nodes and pods" }]);
             expect(sg.props.egress).toEqual([]);
         }
-        expect(byType(run, "aws:rds/globalCluster:GlobalCluster")).toEqual([]);
+        expect(byType(run, "aws:rds/globalCluster:GlobalCluster")).toHaveLength(6);
     });
 
     it("Redis: cluster mode, 3 shards × 2 replicas, encrypted (cache key) in transit and at rest, RBAC user group (no shared AUTH token), Multi-AZ, snapshots, protected", () => {
@@ -384,10 +384,13 @@ describe("prod-eu: one active, one passive (Aurora global secondary, no writer)"
         }
     });
 
-    it("every AWS resource stays in the EU; the passive region is out of DNS", () => {
+    it("every AWS resource stays in the EU; the passive region is only the DNS failover secondary", () => {
         const regions = new Set(run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.region));
         expect(regions).toEqual(new Set(["eu-west-1", "eu-central-1"]));
-        expect(byType(run, "aws:route53/record:Record").filter((r) => r.name.endsWith("-edge-dns")).map((r) => r.name)).toEqual(["eu-west-1-edge-dns"]);
+        expect(byType(run, "aws:route53/record:Record").filter((r) => r.name.endsWith("-edge-dns")).map((r) => [r.name, r.props.failoverRoutingPolicies])).toEqual([
+            ["eu-west-1-edge-dns", [{ type: "PRIMARY" }]],
+            ["eu-central-1-edge-dns", [{ type: "SECONDARY" }]],
+        ]);
         expect(byType(run, "learning-platform:aws:RegionalPlatform").map((r) => r.name)).toEqual(["eu-west-1", "eu-central-1"]);
     });
 });

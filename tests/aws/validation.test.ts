@@ -99,7 +99,11 @@ describe("stack-level AWS checks", () => {
     });
     it("rejects a region without a VPC range", () => {
         expect(validateAwsContext(ctx([{ region: "us-east-1", role: "active" }, { region: "us-west-2", role: "passive" }]))).toEqual([]);
-        expect(validateAwsContext(ctx([{ region: "mars-1", role: "active" }, { region: "us-east-1", role: "active" }]))).toEqual(["aws region mars-1: no VPC range assigned (data/profiles/aws.ts)"]);
+        expect(validateAwsContext(ctx([{ region: "mars-1", role: "active" }, { region: "us-east-1", role: "active" }]))).toEqual([
+            "aws region mars-1: no VPC range assigned (data/profiles/aws.ts)",
+            // Nor a region its stores could be copied to inside a residency zone (data/residency.ts).
+            "mars-1: no copy region known (data/residency.ts awsCopyRegionOf)",
+        ]);
     });
 });
 
@@ -123,10 +127,18 @@ describe("the program with special inputs", () => {
         ];
         const run = await runProgram("prod-eu", { config });
         expect(run.error).toBeNull();
-        expect(byType(run, "aws:rds/globalCluster:GlobalCluster").map((g) => g.provider)).toEqual(["aws-eu-west-1", "aws-eu-west-1", "aws-eu-west-1"]);
-        expect(one(run, "aws:rds/cluster:Cluster", "eu-west-2-assignment-service-db-cluster").inputs).toMatchObject({ manageMasterUserPassword: true });
-        expect((one(run, "aws:rds/cluster:Cluster", "eu-west-2-assignment-service-db-cluster").inputs as Record<string, unknown>).globalClusterIdentifier).toBeUndefined();
+        // The passive region joins the first home's global databases; the second home (eu-west-2) has its
+        // own, copied to a headless secondary in eu-west-1 (data/residency.ts awsCopyPlan).
+        expect(byType(run, "aws:rds/globalCluster:GlobalCluster").map((g) => [g.provider, g.props.globalClusterIdentifier])).toEqual([
+            ["aws-eu-west-1", "assignment-service-prod"],
+            ["aws-eu-west-1", "authoring-service-prod"],
+            ["aws-eu-west-1", "progress-service-prod"],
+            ["aws-eu-west-2", "assignment-service-prod-eu-west-2"],
+            ["aws-eu-west-2", "authoring-service-prod-eu-west-2"],
+            ["aws-eu-west-2", "progress-service-prod-eu-west-2"],
+        ]);
         expect(one(run, "aws:rds/cluster:Cluster", "eu-central-1-assignment-service-db-cluster").inputs).toMatchObject({ globalClusterIdentifier: "assignment-service-prod" });
+        expect(one(run, "aws:rds/cluster:Cluster", "eu-west-2-copies-assignment-service-db-cluster").inputs).toMatchObject({ clusterIdentifier: "assignment-service-prod-from-eu-west-2", globalClusterIdentifier: "assignment-service-prod-eu-west-2" });
     });
     it("refuses an endpoint open to 0.0.0.0/0 before creating the cluster", async () => {
         const config = readStackFile("dev");

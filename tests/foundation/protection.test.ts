@@ -18,6 +18,8 @@ const stateful: Readonly<Record<string, (p: Props) => string | undefined>> = {
     "aws:rds/clusterInstance:ClusterInstance": () => undefined,
     "aws:elasticache/replicationGroup:ReplicationGroup": (p) => (Number(p.snapshotRetentionLimit ?? 0) < 1 ? "snapshotRetentionLimit" : undefined),
     "aws:s3/bucket:Bucket": (p) => (p.forceDestroy === true ? "forceDestroy" : undefined),
+    "aws:dynamodb/table:Table": (p) => (p.deletionProtectionEnabled !== true ? "deletionProtectionEnabled" : undefined),
+    "aws:backup/vault:Vault": (p) => (p.forceDestroy === true ? "forceDestroy" : undefined),
     "aws:kms/key:Key": (p) => (Number(p.deletionWindowInDays ?? 0) < 7 ? "deletionWindowInDays" : undefined),
     "aws:secretsmanager/secret:Secret": (p) => (Number(p.recoveryWindowInDays ?? 30) < 7 ? "recoveryWindowInDays" : undefined),
     "gcp:sql/databaseInstance:DatabaseInstance": (p) => (p.deletionProtection !== true ? "deletionProtection" : undefined),
