@@ -22,6 +22,7 @@ import { ServiceCloudResources, SecretSources } from "./service-binding";
 import { FeatureSwitches } from "../../data/catalog/features";
 import { flagDefinitions, flagd, flagdDocument } from "../../data/flags";
 import { Flagd } from "../k8s/flagd";
+import { ReleaseControllers } from "./release";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -98,6 +99,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly clusterEndpoint: pulumi.Output<string>;
     readonly albDnsName: pulumi.Output<string>;
+    /** The region's cosign signing key (KMS, ECC P-256): the release signs every image with it. */
+    readonly signingKeyArn: pulumi.Output<string>;
     readonly databases: Readonly<Record<string, AuroraDatabase>>;
     readonly globalDatabases: Readonly<Record<string, GlobalDatabaseRef>>;
     readonly redisEndpoint?: pulumi.Output<string>;
@@ -338,6 +341,24 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         );
         this.albDnsName = edge.albDnsName;
 
+        // Release safety (issue 12): Flagger + the signature-verifying admission controller with the region's signing key.
+        const release = new ReleaseControllers(
+            `${name}-release`,
+            {
+                environment: args.environment,
+                region: args.region,
+                oidc: eks.oidc,
+                nodePoolLabel,
+                labels,
+                prometheusUrl: addons.prometheusUrl,
+                deletionWindowDays: profile.kmsDeletionWindowDays,
+                protect,
+                after: [...eks.ready, addons.prometheus, addons.keda, ...edge.crdReleases],
+            },
+            { parent: this, provider: k8sProvider, awsProvider: provider },
+        );
+        this.signingKeyArn = release.signingKeyArn;
+
         const bindings: Record<string, ServiceBinding> = {};
         const pending: Record<string, readonly string[]> = {};
         for (const card of args.cards) {
@@ -393,7 +414,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 flags: { namespace: flagd.namespace, host: flags.host, port: flagd.evaluationPort },
             },
             bindings,
-            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release, ...mesh.releases],
+            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release, ...mesh.releases, ...release.releases],
         };
         this.registerOutputs({ clusterName: this.clusterName, clusterEndpoint: this.clusterEndpoint, albDnsName: this.albDnsName });
     }

@@ -24,6 +24,9 @@ import { httpPort, metricsPort, podSpec } from "./pod";
 import { ambientLabel, meshRules } from "../../data/mesh";
 import { isAutoscaled, scaledObjectSpec } from "./scaling";
 import { validateServiceWorkload } from "./validation";
+// --- release (issue 12): progressive delivery, migrations before rollout ---
+import { deploymentStrategy, flaggerSelectorLabel, imageVerificationLabel, roleCanary, serviceDelivery } from "./delivery";
+import { isProgressive, releaseOf } from "../../data/catalog/release";
 
 /** Inputs of one service's Kubernetes side in one region. */
 export interface ServiceWorkloadArgs {
@@ -151,6 +154,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         "pod-security.kubernetes.io/enforce-version": "latest",
                         // Every pod in Istio ambient: ztunnel carries its traffic as mTLS, no sidecar.
                         ...ambientLabel,
+                        // Only images with a verifying cosign signature are admitted here (components/aws/release.ts).
+                        ...imageVerificationLabel,
                     },
                     // The card's operational identity, for whoever finds the namespace first (labels cannot hold "/").
                     annotations: {
@@ -264,6 +269,12 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             crd,
         );
 
+        // Release (issue 12): this image's migrations run before any workload of it starts.
+        const delivery = serviceDelivery(
+            name,
+            { card, environment: args.environment, owner: args.owner, image: args.image, cluster, namespace, serviceAccountName: sa.metadata.name, optionalSecrets: features.optionalSecrets, runMigrations: platform.role === "active" },
+            { ...child, dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy] },
+        );
         const workloads: Record<string, string> = {};
         const endpoints: Record<string, string> = {};
         for (const role of card.roles) {
@@ -275,7 +286,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 crd,
                 namespace,
                 configChecksum,
-                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy],
+                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy, ...(delivery.migration ? [delivery.migration] : [])],
                 saName: sa.metadata.name,
                 optionalSecrets: features.optionalSecrets,
             });
@@ -354,6 +365,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             spec: podSpec({ card, role, image: args.image, serviceAccountName: ctx.saName, cluster, optionalSecrets: ctx.optionalSecrets }),
         };
         const workloadOpts = { ...ctx.child, dependsOn: ctx.dependsOn };
+        // Progressive roles (canary, blue/green): Flagger owns their Services, route and primary (components/k8s/delivery.ts).
+        const progressive = role.runtime === "deployment" && isProgressive(releaseOf(role, args.environment));
 
         if (role.leaderElection) {
             const leases = new k8s.rbac.v1.Role(
@@ -388,11 +401,13 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         metadata: meta(wl),
                         spec: {
                             // With an autoscaler the HPA owns the count; stating it here would reset it on every update.
-                            replicas: isAutoscaled(role, range) ? undefined : range.min,
+                            // Flagger scales a progressive role's Deployment to zero: no count here either.
+                            replicas: isAutoscaled(role, range) || progressive ? undefined : range.min,
                             revisionHistoryLimit: 5,
                             progressDeadlineSeconds: 600,
-                            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-                            selector: { matchLabels: selector },
+                            strategy: deploymentStrategy(role, args.environment),
+                            // Flagger selects a role's pods by one label: the role's instance.
+                            selector: { matchLabels: progressive ? { ...selector, [flaggerSelectorLabel]: wl } : selector },
                             template,
                         },
                     },
@@ -452,7 +467,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 break;
         }
 
-        if (role.exposure) {
+        if (role.exposure && !progressive) {
             const service = new k8s.core.v1.Service(
                 `${logical}-service`,
                 {
@@ -508,12 +523,16 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             }
         }
 
+        let scaler: pulumi.Resource | undefined;
         if (isAutoscaled(role, range)) {
-            new k8s.apiextensions.CustomResource(
+            scaler = new k8s.apiextensions.CustomResource(
                 `${logical}-scaler`,
                 { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: meta(wl), spec: scaledObjectSpec(card, role, range, cluster) },
                 ctx.crd,
             );
+        }
+        if (progressive) {
+            roleCanary(logical, card, role, args.environment, cluster, meta(wl), scaler !== undefined, { ...ctx.crd, dependsOn: [...platform.crdsReady, ...(scaler ? [scaler] : [])] });
         }
 
         const budget = disruptionBudget(role, range);

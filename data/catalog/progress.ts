@@ -1,4 +1,5 @@
 import { standardProbes } from "./assignment";
+import { blueGreenRelease, rollingRelease } from "./release";
 import { K8sServiceCard } from "./types";
 
 /**
@@ -37,6 +38,7 @@ export const progressService: K8sServiceCard = {
             exposure: { port: 8080, protocol: "http", reach: "edge", pathPrefix: "/xapi" },
             probes: standardProbes(),
             terminationGracePeriodSeconds: 45,
+            release: blueGreenRelease,
         },
         {
             name: "ingest",
@@ -50,6 +52,7 @@ export const progressService: K8sServiceCard = {
             dbPoolPerPod: 2,
             probes: standardProbes(),
             terminationGracePeriodSeconds: 60,
+            release: rollingRelease,
         },
         {
             name: "projector",
@@ -63,6 +66,7 @@ export const progressService: K8sServiceCard = {
             dbPoolPerPod: 4,
             probes: standardProbes(),
             terminationGracePeriodSeconds: 60,
+            release: rollingRelease,
         },
         {
             name: "outbox-relay",

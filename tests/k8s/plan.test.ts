@@ -41,7 +41,8 @@ describe.each(prodStacks)("%s: the assignment namespace in every region holds ex
         for (const [, ms] of nonEmpty([...byCluster(planned, "assignment")])) {
             expect(names(ms, "Deployment")).toEqual(["assignment-ai-suggest", "assignment-api", "assignment-worker"]);
             expect(names(ms, "StatefulSet")).toEqual(["assignment-scheduler"]);
-            expect(find(ms, "Service", "assignment-api").spec.type).toEqual("ClusterIP");
+            // Service/assignment-api (ClusterIP) is rendered by Flagger from the Canary's service block (issue 12).
+            expect(find(ms, "Canary", "assignment-api").spec.service).toMatchObject({ name: "assignment-api", port: 8080 });
             const hpas = ms.filter((m) => m.kind === "ScaledObject").map((m) => String(node(m).spec.advanced.horizontalPodAutoscalerConfig.name)).sort();
             expect(hpas).toEqual(["assignment-ai-suggest", "assignment-api", "assignment-worker"]);
             expect(find(ms, "PodDisruptionBudget", "assignment-api").spec.minAvailable).toEqual(2);
