@@ -20,6 +20,7 @@ import { standardLabels } from "../data/naming/tags";
 import { DeployContext } from "../data/context";
 import { GcpHandle } from "./interconnect";
 import { GcpProfile, gcpProfiles } from "../data/profiles/gcp";
+import { CloudDeployRelease, ImageAdmission } from "../components/gcp/release";
 
 /** One explicit GCP provider per region: the stack's project, default labels (incl. residency). */
 export function gcpProvider(ctx: DeployContext, region: string): gcp.Provider {
@@ -54,6 +55,8 @@ interface StackShared {
     readonly randomProvider: random.Provider;
     readonly project: ProjectServices;
     readonly network: Network;
+    /** The project's Binary Authorization policy: Cloud Run services are created after it. */
+    readonly admission: ImageAdmission;
 }
 
 function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Record<string, pulumi.Input<unknown>>; internalIps: Readonly<Record<string, pulumi.Output<string>>> } {
@@ -192,7 +195,7 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
             image: config.images[card.imageKey],
             pgbouncerImage: config.images["pgbouncer"],
             multiActive: active.length > 1,
-        });
+        }, { dependsOn: [s.admission.policy] });
     });
 
     const edge = new Edge(`${unit}-edge`, {
@@ -214,7 +217,25 @@ function deployCard(card: CloudRunServiceCard, s: StackShared): { outputs: Recor
         provider: s.global,
     });
 
+    // Release (issue 12): the Cloud Deploy pipeline with the document's canary and rollback conditions.
+    const apiServiceName = `${unit}-${card.roles.find((r) => r.ingress === "load-balancer")?.name ?? card.roles[0].name}`;
+    const release = new CloudDeployRelease(`${unit}-release`, {
+        project: config.gcp.project,
+        projectNumber: project.projectNumber,
+        environment: env,
+        region: primary,
+        activeRegions: active.map((r) => r.region),
+        apiServiceName,
+        publicHost: `notify.${config.domain}`,
+        healthPath: card.healthPath,
+        runtimeServiceAccounts: card.roles.map((r) => identities.emails[r.name]),
+        unit,
+        provider: s.global,
+        dependsOn: project.apis,
+    });
+
     const outputs = {
+        deliveryPipeline: release.pipelineName,
         regions: Object.fromEntries(regions.map((r) => [r.region, { role: r.role, egressIps: platforms[r.region].egressIps }])),
         publicIp: edge.publicIp,
         publicNameServers: edge.publicNameServers,
@@ -253,7 +274,16 @@ export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.
         monthlyUsd: profile.monthlyBudgetUsd,
         provider: global,
     });
-    const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network };
+    // Release (issue 12): only attested images deploy to Cloud Run in this project.
+    const admission = new ImageAdmission("gcp-image-admission", {
+        project: config.gcp.project,
+        environment: config.environment,
+        region: primary,
+        protect: ctx.profile.protectState,
+        provider: global,
+        dependsOn: project.apis,
+    });
+    const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network, admission };
     const internalIps: Record<string, Readonly<Record<string, pulumi.Output<string>>>> = {};
     for (const card of cards) {
         const deployed = deployCard(card, shared);

@@ -15,6 +15,11 @@ export const requiredApis = [
     "storage.googleapis.com",
     "dns.googleapis.com",
     "billingbudgets.googleapis.com",
+    // Release (issue 12): signed-image admission, its attestation notes, the rollout pipeline, its alert policies.
+    "binaryauthorization.googleapis.com",
+    "containeranalysis.googleapis.com",
+    "clouddeploy.googleapis.com",
+    "monitoring.googleapis.com",
 ] as const;
 
 /** Service agents that encrypt with the platform's CMEK keys, by the API that owns them. */

@@ -127,3 +127,32 @@ export const loadTesterServiceAccount = "flagger-loadtester";
 export function hasProgressiveRole(card: K8sServiceCard): boolean {
     return card.roles.some((r) => environments.some((e) => isProgressive(releaseOf(r, e))));
 }
+
+/**
+ * Binary Authorization per environment: dev only audits (a developer's unsigned image is logged, not
+ * blocked); staging and prod block anything without the release attestation.
+ */
+export const binaryAuthorizationEnforcement: PerEnv<"DRYRUN_AUDIT_LOG_ONLY" | "ENFORCED_BLOCK_AND_AUDIT_LOG"> = {
+    dev: "DRYRUN_AUDIT_LOG_ONLY",
+    staging: "ENFORCED_BLOCK_AND_AUDIT_LOG",
+    prod: "ENFORCED_BLOCK_AND_AUDIT_LOG",
+};
+
+/**
+ * Where the pre-production stages of a Cloud Deploy pipeline deploy (Pulumi.dev.yaml and
+ * Pulumi.staging.yaml name these projects and active regions; tests/release compares them).
+ */
+export const preProductionTargets: Readonly<Record<"dev" | "staging", { readonly project: string; readonly region: string }>> = {
+    dev: { project: "melmastoon-dev", region: "asia-south1" },
+    staging: { project: "melmastoon-staging", region: "asia-south1" },
+};
+
+/** The stages of a stack's pipeline: every environment up to and including the stack's own, in the document's order. */
+export function cloudDeployStages(environment: Environment): Environment[] {
+    const order = cloudDeployPlan.targets;
+    return order.slice(0, order.indexOf(environment) + 1);
+}
+
+/** Cloud Deploy's phase id of a canary percentage (`canary-5`), and of the last phase. */
+export const canaryPhaseId = (percent: number): string => `canary-${percent}`;
+export const stablePhaseId = "stable";
