@@ -19,6 +19,12 @@ export interface ServiceBinding {
     readonly secretNames: Readonly<Record<string, pulumi.Output<string>>>;
     /** S3 bucket names by purpose. */
     readonly bucketNames: Readonly<Record<string, pulumi.Output<string>>>;
+    /**
+     * The one-time database bootstrap (issue 12), where the region's database has a writer: an IRSA
+     * role that reads only the cluster's master secret, for the Job that creates the service's login
+     * role and grants it rds_iam.
+     */
+    readonly dbBootstrap?: { readonly serviceAccountName: string; readonly roleArn: pulumi.Output<string>; readonly masterSecretArn: pulumi.Output<string>; readonly dbUser: string };
 }
 
 /** Where the shared in-cluster platform services are. */

@@ -18,11 +18,11 @@ import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { ServiceMesh } from "./mesh";
 import { RedisCluster } from "./redis";
-import { ServiceCloudResources, SecretSources } from "./service-binding";
+import { ServiceCloudResources, SecretSources, dbUserOf } from "./service-binding";
 import { FeatureSwitches } from "../../data/catalog/features";
 import { flagDefinitions, flagd, flagdDocument } from "../../data/flags";
 import { Flagd } from "../k8s/flagd";
-import { ReleaseControllers } from "./release";
+import { ReleaseControllers, dbBootstrapAccess } from "./release";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -387,7 +387,11 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 },
                 p,
             );
-            bindings[card.service] = svc.binding;
+            // Release (issue 12): where this region's database has a writer, the one-time bootstrap may read its master secret.
+            const master = args.role === "active" ? db?.masterSecretArn : undefined;
+            bindings[card.service] = master
+                ? { ...svc.binding, dbBootstrap: dbBootstrapAccess(`${name}-${card.service}-db-bootstrap`, { oidc: eks.oidc, region: args.region, namespace: card.namespace, masterSecretArn: master, secretsKeyArn: kms.arns.secrets, dbUser: dbUserOf(card.service) }, { parent: release, provider }) }
+                : svc.binding;
             pending[card.service] = svc.valuesPending;
         }
         this.secretsPendingValues = pending;

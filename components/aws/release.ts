@@ -165,3 +165,34 @@ export class ReleaseControllers extends pulumi.ComponentResource {
         this.registerOutputs({ signingKeyArn: this.signingKeyArn });
     }
 }
+
+/** The Kubernetes service account of a service's database bootstrap Job. */
+export const dbBootstrapServiceAccount = (namespace: string): string => `${namespace}-db-bootstrap`;
+
+/**
+ * The IAM side of the one-time database bootstrap: a role the bootstrap Job's service account assumes
+ * (IRSA), allowed to read the cluster's master secret and nothing else.
+ */
+export function dbBootstrapAccess(
+    name: string,
+    args: { readonly oidc: OidcIdentity; readonly region: string; readonly namespace: string; readonly masterSecretArn: pulumi.Output<string>; readonly secretsKeyArn: pulumi.Input<string>; readonly dbUser: string },
+    opts: pulumi.CustomResourceOptions,
+): { serviceAccountName: string; roleArn: pulumi.Output<string>; masterSecretArn: pulumi.Output<string>; dbUser: string } {
+    const sa = dbBootstrapServiceAccount(args.namespace);
+    const role = irsaRole(`${name}-role`, args.oidc, args.namespace, sa, opts);
+    new aws.iam.RolePolicy(
+        `${name}-policy`,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [args.masterSecretArn] },
+                    { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [args.secretsKeyArn], Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } } },
+                ],
+            }),
+        },
+        opts,
+    );
+    return { serviceAccountName: sa, roleArn: role.arn, masterSecretArn: args.masterSecretArn, dbUser: args.dbUser };
+}

@@ -2,12 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { Environment, K8sRole, K8sServiceCard, ReleaseStrategy } from "../../data/catalog/types";
-import { flaggerNamespace, isProgressive, loadTesterServiceAccount, migrateAppRole, releaseOf, rollbackGate } from "../../data/catalog/release";
+import { dbBootstrapAppRole, flaggerNamespace, isProgressive, loadTesterServiceAccount, migrateAppRole, releaseOf, rollbackGate } from "../../data/catalog/release";
 
 export { flaggerNamespace, loadTesterServiceAccount };
 import { roleLabels, serviceLabels, shortName, workloadName } from "../../data/naming/k8s";
 import { hbonePort } from "../../data/mesh";
-import { ClusterServices } from "../contracts";
+import { ClusterServices, ServiceBinding } from "../contracts";
 import { httpPort, podSpec } from "./pod";
 
 /**
@@ -148,6 +148,12 @@ export interface DeliveryArgs {
     readonly optionalSecrets: readonly string[];
     /** Only where the database has a writer (an active region): a passive region's replica is read-only. */
     readonly runMigrations: boolean;
+    /** The one-time bootstrap's IAM side (ServiceBinding.dbBootstrap), where the region's database has a writer. */
+    readonly dbBootstrap?: ServiceBinding["dbBootstrap"];
+    /** Region of the Secrets Manager secret the bootstrap reads. */
+    readonly region: string;
+    /** What custom resources wait for (the External Secrets CRDs). */
+    readonly crdsReady: readonly pulumi.Resource[];
 }
 
 /**
@@ -159,6 +165,7 @@ export function serviceDelivery(name: string, args: DeliveryArgs, child: pulumi.
     const { card } = args;
     const labels = serviceLabels(card, { environment: args.environment, owner: args.owner });
     let migration: k8s.batch.v1.Job | undefined;
+    const bootstrap = args.runMigrations && card.database && args.dbBootstrap ? dbBootstrapJob(name, args, args.dbBootstrap, child) : undefined;
     if (args.runMigrations && card.database) {
         const role = migrationRole(card);
         const podLabels = roleLabels(card, role, { environment: args.environment, owner: args.owner });
@@ -177,7 +184,8 @@ export function serviceDelivery(name: string, args: DeliveryArgs, child: pulumi.
                     },
                 },
             },
-            child,
+            // The login role exists (and may use IAM authentication) before the first migration connects with it.
+            bootstrap ? { ...child, dependsOn: [...depsOf(child), bootstrap] } : child,
         );
     }
     const progressive = card.roles.filter((r) => isProgressive(releaseOf(r, args.environment)));
@@ -210,5 +218,92 @@ export function roleCanary(logical: string, card: K8sServiceCard, role: K8sRole,
         `${logical}-canary`,
         { apiVersion: "flagger.app/v1beta1", kind: "Canary", metadata: meta, spec: canarySpec(card, role, environment, cluster, autoscaled) },
         opts,
+    );
+}
+
+function depsOf(o: pulumi.CustomResourceOptions): pulumi.Input<pulumi.Resource>[] {
+    const d = o.dependsOn;
+    return d === undefined ? [] : Array.isArray(d) ? [...d] : [d as pulumi.Input<pulumi.Resource>];
+}
+
+/**
+ * The one-time database bootstrap: with the cluster's master credentials (from Secrets Manager through
+ * its own IRSA role and SecretStore), the image's `db-bootstrap` entry point creates the service's
+ * login role if missing and grants it `rds_iam`, so the IAM-authentication URLs work. Runs once: a
+ * later release does not replace it (its spec is ignored after creation).
+ */
+export function dbBootstrapJob(name: string, args: DeliveryArgs, access: NonNullable<ServiceBinding["dbBootstrap"]>, child: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
+    const { card } = args;
+    const crd = { ...child, dependsOn: [...depsOf(child), ...args.crdsReady] };
+    const base = migrationRole(card);
+    const role: K8sRole = { ...base, name: dbBootstrapAppRole, description: "Creates the service's login role and grants rds_iam (once)" };
+    const short = shortName(card);
+    const objectName = `${short}-db-bootstrap`;
+    const labels = { ...roleLabels(card, role, { environment: args.environment, owner: args.owner }), "app.kubernetes.io/instance": objectName };
+    const sa = new k8s.core.v1.ServiceAccount(
+        `${name}-db-bootstrap-sa`,
+        {
+            metadata: { name: access.serviceAccountName, namespace: args.namespace, labels, annotations: { "eks.amazonaws.com/role-arn": access.roleArn, "eks.amazonaws.com/sts-regional-endpoints": "true" } },
+            automountServiceAccountToken: false,
+        },
+        child,
+    );
+    const store = new k8s.apiextensions.CustomResource(
+        `${name}-db-bootstrap-store`,
+        {
+            apiVersion: "external-secrets.io/v1",
+            kind: "SecretStore",
+            metadata: { name: `${short}-db-admin`, namespace: args.namespace, labels },
+            spec: { provider: { aws: { service: "SecretsManager", region: args.region, auth: { jwt: { serviceAccountRef: { name: sa.metadata.name } } } } } },
+        },
+        crd,
+    );
+    const adminSecret = `${short}-db-admin`;
+    const external = new k8s.apiextensions.CustomResource(
+        `${name}-db-bootstrap-secret`,
+        {
+            apiVersion: "external-secrets.io/v1",
+            kind: "ExternalSecret",
+            metadata: { name: adminSecret, namespace: args.namespace, labels },
+            spec: {
+                refreshInterval: "1h",
+                secretStoreRef: { name: store.metadata.name, kind: "SecretStore" },
+                target: { name: adminSecret, creationPolicy: "Owner", deletionPolicy: "Delete" },
+                data: [
+                    { secretKey: "PGUSER", remoteRef: { key: access.masterSecretArn, property: "username" } },
+                    { secretKey: "PGPASSWORD", remoteRef: { key: access.masterSecretArn, property: "password" } },
+                ],
+            },
+        },
+        crd,
+    );
+    const pod = podSpec({
+        card,
+        role,
+        image: args.image,
+        serviceAccountName: sa.metadata.name,
+        cluster: args.cluster,
+        optionalSecrets: args.optionalSecrets,
+        extraSecretRefs: [adminSecret],
+        extraEnv: [
+            { name: "DB_IAM_ROLE", value: access.dbUser },
+            // The SQL the entry point runs, idempotent: the role may already exist.
+            { name: "DB_BOOTSTRAP_SQL", value: `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${access.dbUser}') THEN CREATE ROLE ${access.dbUser} LOGIN; END IF; END $$; GRANT rds_iam TO ${access.dbUser};` },
+        ],
+    });
+    return new k8s.batch.v1.Job(
+        `${name}-db-bootstrap`,
+        {
+            metadata: { name: objectName, namespace: args.namespace, labels },
+            spec: {
+                backoffLimit: 2,
+                activeDeadlineSeconds: 900,
+                template: {
+                    metadata: { labels },
+                    spec: pod,
+                },
+            },
+        },
+        { ...child, dependsOn: [...depsOf(child), external], ignoreChanges: ["spec"] },
     );
 }

@@ -34,6 +34,9 @@ export interface PodInputs {
      * reads with `optional: true`, so a missing value never holds the pod in CreateContainerConfigError.
      */
     readonly optionalSecrets?: readonly string[];
+    /** Release jobs (issue 12): more plain variables and Secrets read whole (the database bootstrap's admin credentials). */
+    readonly extraEnv?: readonly { readonly name: string; readonly value: string }[];
+    readonly extraSecretRefs?: readonly string[];
 }
 
 /**
@@ -83,11 +86,13 @@ export function podSpec(i: PodInputs): PodSpec {
                     { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                     ...(role.leaderElection ? [{ name: "LEADER_ELECTION_LEASE", value: role.leaderElection.leaseName }] : []),
+                    ...(i.extraEnv ?? []),
                 ],
                 envFrom: [
                     { configMapRef: { name: configMapName(card) } },
                     ...(card.secrets.some((k) => !optional.includes(k)) ? [{ secretRef: { name: secretName(card) } }] : []),
                     ...(optional.length > 0 ? [{ secretRef: { name: awaitingSecretName(card), optional: true } }] : []),
+                    ...(i.extraSecretRefs ?? []).map((name) => ({ secretRef: { name } })),
                 ],
                 ports: [
                     { name: "http", containerPort: httpPort, protocol: "TCP" },

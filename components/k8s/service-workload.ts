@@ -272,7 +272,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         // Release (issue 12): this image's migrations run before any workload of it starts.
         const delivery = serviceDelivery(
             name,
-            { card, environment: args.environment, owner: args.owner, image: args.image, cluster, namespace, serviceAccountName: sa.metadata.name, optionalSecrets: features.optionalSecrets, runMigrations: platform.role === "active" },
+            { card, environment: args.environment, owner: args.owner, image: args.image, cluster, namespace, serviceAccountName: sa.metadata.name, optionalSecrets: features.optionalSecrets, runMigrations: platform.role === "active", dbBootstrap: binding.dbBootstrap, region: platform.region, crdsReady: platform.crdsReady },
             { ...child, dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy] },
         );
         const workloads: Record<string, string> = {};
