@@ -6,6 +6,7 @@ import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
 import { startupPolicies } from "./startup";
+import { releasePolicies } from "./release";
 
 /**
  * Every rule of the pack. `policy/index.ts` hands them to CrossGuard; the offline plan and the tests
@@ -19,4 +20,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...cloudLimitPolicies,
     ...startupPolicies,
     ...graphPolicies,
+    ...releasePolicies,
 ];
