@@ -161,9 +161,11 @@ export class CloudDeployRelease extends pulumi.ComponentResource {
             new gcp.serviceaccount.IAMMember(`${name}-exec-acts-as-${i}`, { serviceAccountId: pulumi.interpolate`projects/${project}/serviceAccounts/${email}`, role: "roles/iam.serviceAccountUser", member: execMember }, child);
         });
         // The Cloud Deploy service agent runs jobs as the execution account and automations as theirs.
-        new gcp.serviceaccount.IAMMember(`${name}-agent-acts-as-exec`, { serviceAccountId: exec.name, role: "roles/iam.serviceAccountUser", member: agent }, child);
-        new gcp.serviceaccount.IAMMember(`${name}-agent-acts-as-automation`, { serviceAccountId: automationSa.name, role: "roles/iam.serviceAccountUser", member: agent }, child);
-        new gcp.serviceaccount.IAMMember(`${name}-automation-acts-as-exec`, { serviceAccountId: exec.name, role: "roles/iam.serviceAccountUser", member: autoMember }, child);
+        const execId = pulumi.interpolate`projects/${project}/serviceAccounts/${exec.email}`;
+        const automationId = pulumi.interpolate`projects/${project}/serviceAccounts/${automationSa.email}`;
+        new gcp.serviceaccount.IAMMember(`${name}-agent-acts-as-exec`, { serviceAccountId: execId, role: "roles/iam.serviceAccountUser", member: agent }, child);
+        new gcp.serviceaccount.IAMMember(`${name}-agent-acts-as-automation`, { serviceAccountId: automationId, role: "roles/iam.serviceAccountUser", member: agent }, child);
+        new gcp.serviceaccount.IAMMember(`${name}-automation-acts-as-exec`, { serviceAccountId: execId, role: "roles/iam.serviceAccountUser", member: autoMember }, child);
 
         // --- the three rollback conditions (seed 001 §6) ---
         const q = rollbackQueries(args.apiServiceName);

@@ -161,11 +161,18 @@ export interface DeliveryArgs {
  * workloads wait for it, so no pod of the new image serves before its schema exists) and, when a
  * role is progressive, the load tester's way in through the NetworkPolicies (the mesh ALLOW rule is in data/mesh.ts).
  */
-export function serviceDelivery(name: string, args: DeliveryArgs, child: pulumi.CustomResourceOptions): { migration?: k8s.batch.v1.Job } {
+export function serviceDelivery(
+    name: string,
+    args: DeliveryArgs,
+    /** Parent and provider of the service's objects. */
+    child: pulumi.CustomResourceOptions,
+    /** What the release objects wait for (ConfigMap, secrets, mesh policies). */
+    deps: readonly pulumi.Resource[],
+): { migration?: k8s.batch.v1.Job } {
     const { card } = args;
     const labels = serviceLabels(card, { environment: args.environment, owner: args.owner });
     let migration: k8s.batch.v1.Job | undefined;
-    const bootstrap = args.runMigrations && card.database && args.dbBootstrap ? dbBootstrapJob(name, args, args.dbBootstrap, child) : undefined;
+    const bootstrap = args.runMigrations && card.database && args.dbBootstrap ? dbBootstrapJob(name, args, args.dbBootstrap, child, deps) : undefined;
     if (args.runMigrations && card.database) {
         const role = migrationRole(card);
         const podLabels = roleLabels(card, role, { environment: args.environment, owner: args.owner });
@@ -185,12 +192,13 @@ export function serviceDelivery(name: string, args: DeliveryArgs, child: pulumi.
                 },
             },
             // The login role exists (and may use IAM authentication) before the first migration connects with it.
-            bootstrap ? { ...child, dependsOn: [...depsOf(child), bootstrap] } : child,
+            { ...child, dependsOn: [...deps, ...(bootstrap ? [bootstrap] : [])] },
         );
     }
     const progressive = card.roles.filter((r) => isProgressive(releaseOf(r, args.environment)));
     if (progressive.length > 0) {
-        const ports = [...new Set(progressive.map(() => httpPort))];
+        // Pods listen on the image's HTTP port whatever their Service publishes.
+        const ports = [httpPort];
         new k8s.networking.v1.NetworkPolicy(
             `${name}-netpol-load-tester`,
             {
@@ -221,20 +229,15 @@ export function roleCanary(logical: string, card: K8sServiceCard, role: K8sRole,
     );
 }
 
-function depsOf(o: pulumi.CustomResourceOptions): pulumi.Input<pulumi.Resource>[] {
-    const d = o.dependsOn;
-    return d === undefined ? [] : Array.isArray(d) ? [...d] : [d as pulumi.Input<pulumi.Resource>];
-}
-
 /**
  * The one-time database bootstrap: with the cluster's master credentials (from Secrets Manager through
  * its own IRSA role and SecretStore), the image's `db-bootstrap` entry point creates the service's
  * login role if missing and grants it `rds_iam`, so the IAM-authentication URLs work. Runs once: a
  * later release does not replace it (its spec is ignored after creation).
  */
-export function dbBootstrapJob(name: string, args: DeliveryArgs, access: NonNullable<ServiceBinding["dbBootstrap"]>, child: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
+export function dbBootstrapJob(name: string, args: DeliveryArgs, access: NonNullable<ServiceBinding["dbBootstrap"]>, child: pulumi.CustomResourceOptions, deps: readonly pulumi.Resource[]): k8s.batch.v1.Job {
     const { card } = args;
-    const crd = { ...child, dependsOn: [...depsOf(child), ...args.crdsReady] };
+    const crd = { ...child, dependsOn: [...deps, ...args.crdsReady] };
     const base = migrationRole(card);
     const role: K8sRole = { ...base, name: dbBootstrapAppRole, description: "Creates the service's login role and grants rds_iam (once)" };
     const short = shortName(card);
@@ -304,6 +307,6 @@ export function dbBootstrapJob(name: string, args: DeliveryArgs, access: NonNull
                 },
             },
         },
-        { ...child, dependsOn: [...depsOf(child), external], ignoreChanges: ["spec"] },
+        { ...child, dependsOn: [...deps, external], ignoreChanges: ["spec"] },
     );
 }

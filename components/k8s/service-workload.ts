@@ -273,7 +273,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         const delivery = serviceDelivery(
             name,
             { card, environment: args.environment, owner: args.owner, image: args.image, cluster, namespace, serviceAccountName: sa.metadata.name, optionalSecrets: features.optionalSecrets, runMigrations: platform.role === "active", dbBootstrap: binding.dbBootstrap, region: platform.region, crdsReady: platform.crdsReady },
-            { ...child, dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy] },
+            child,
+            [configMap, ...secretsReady, peerAuthentication, authorizationPolicy],
         );
         const workloads: Record<string, string> = {};
         const endpoints: Record<string, string> = {};
