@@ -23,6 +23,12 @@ export interface ServiceBinding {
     readonly databaseReadUrl?: pulumi.Output<string>;
     /** Non-secret settings the platform hands the service's ConfigMap (its Redis user, NATS inbox prefix and TLS files). */
     readonly config?: Readonly<Record<string, string>>;
+    /**
+     * The one-time database bootstrap (issue 12), where the region's database has a writer: an IRSA
+     * role that reads only the cluster's master secret, for the Job that creates the service's login
+     * role and grants it rds_iam.
+     */
+    readonly dbBootstrap?: { readonly serviceAccountName: string; readonly roleArn: pulumi.Output<string>; readonly masterSecretArn: pulumi.Output<string>; readonly dbUser: string };
 }
 
 /** Where the shared in-cluster platform services are. */

@@ -1,4 +1,5 @@
 import { InboundPeer, K8sServiceCard } from "./catalog/types";
+import { flaggerNamespace, hasProgressiveRole, loadTesterServiceAccount } from "./catalog/release";
 
 /**
  * The service mesh (Istio ambient) as data: the identities a service namespace admits and the
@@ -34,6 +35,8 @@ export function principal(namespace: string, serviceAccount: string): string {
  */
 export const gatewayPrincipal = principal(meshGatewayNamespace, "*");
 export const prometheusPrincipal = principal(meshPrometheus.namespace, meshPrometheus.serviceAccount);
+/** Flagger's load tester (data/catalog/release.ts). */
+export const loadTesterPrincipal = principal(flaggerNamespace, loadTesterServiceAccount);
 
 /** The principal of one inbound caller of a card. */
 export function peerPrincipal(p: InboundPeer): string {
@@ -59,6 +62,10 @@ export function meshRules(card: K8sServiceCard, podPort: number): MeshRule[] {
     const callers = [...new Set(card.inbound.map(peerPrincipal))].sort();
     if (callers.length > 0) {
         rules.push({ principals: callers, ports: [podPort] });
+    }
+    // Release (issue 12): Flagger's load tester sends each analysis step's synthetic traffic to the new version.
+    if (hasProgressiveRole(card)) {
+        rules.push({ principals: [loadTesterPrincipal], ports: [podPort] });
     }
     rules.push({ principals: [prometheusPrincipal], ports: [meshMetricsPort] });
     return rules;

@@ -8,6 +8,7 @@ import { AlertSignal, alertAnchor, alertSignals, backlogLimit, backlogTrigger, b
 import { CloudRunServiceCard, Environment, FailurePolicy, K8sServiceCard, ReplicaRange, TopologyCard, environments } from "../data/catalog/types";
 import { PROJECT, StackConfig, catalogRequirements, parseStackConfig } from "../data/config";
 import { resolveReplicas } from "../data/replicas";
+import { cloudDeployPlan, releaseOf, rollbackGate } from "../data/catalog/release";
 import { shortName, workloadName } from "../data/naming/k8s";
 import { sqlInstanceName, unitOf } from "../data/naming/gcp";
 
@@ -160,6 +161,36 @@ function levers(card: TopologyCard): string[] {
     return out;
 }
 
+/** How a release reaches this service and how it is rolled back (issue 12; the rollback alerts link here). */
+function releaseSteps(card: TopologyCard): string[] {
+    const gate = `error rate > ${rollbackGate.maxErrorRatePercent} % over ${rollbackGate.errorWindowMinutes} min, or p95 > ${rollbackGate.maxP95VersusBaseline} × the current version's`;
+    if (card.platform === "cloud-run") {
+        const steps = cloudDeployPlan.canary.map((c) => `${c.percent} % for ${c.soakMinutes} min`).join(" → ");
+        return [
+            `Cloud Deploy pipeline \`${unitOf(card.service)}\`: targets ${cloudDeployPlan.targets.join(" → ")}, ${cloudDeployPlan.approvalRequired.join(", ")} behind approval; the prod canary runs ${steps} → 100 %.`,
+            "",
+            `Automatic rollback: the automation rolls the rollout back when ${gate}, or the synthetic post-deploy check fails (the three rollback alert policies).`,
+            "",
+            `By hand: \`gcloud deploy targets rollback <target> --delivery-pipeline=${unitOf(card.service)} --region=<region>\`, then set \`images.${card.imageKey}\` in the stack file back to the previous digest and run \`pulumi up\` so the program and Cloud Run agree.`,
+        ];
+    }
+    const rows = card.roles.map((r) => {
+        const per = environments.map((e) => {
+            const s = releaseOf(r, e);
+            const text = s.kind === "canary" ? `canary ${s.stepWeights.join(" → ")} → 100 %` : s.kind === "blue-green" ? `blue/green, ${s.iterations} checks` : s.kind === "rolling" ? `rolling (surge ${s.maxSurge}, unavailable ${s.maxUnavailable})` : "drain with 5 min notice, then recreate";
+            return `${e}: ${text}`;
+        });
+        return `- \`${workloadName(card, r)}\`: ${per.join("; ")}`;
+    });
+    return [
+        ...rows,
+        "",
+        `Automatic rollback (canary and blue/green roles): Flagger aborts the analysis and routes all traffic back to the primary when ${gate}.`,
+        "",
+        `By hand: set \`images.${card.imageKey}\` in the stack file back to the previous digest and run \`pulumi up\`. A change during an analysis restarts it with the new revision, so this also replaces a canary in flight; the primary keeps serving the last promoted image meanwhile.`,
+    ];
+}
+
 function drSteps(card: TopologyCard, matrix: readonly StackRow[]): string[] {
     const out = [`RPO ${card.dr.rpoMinutes} min, RTO ${card.dr.rtoMinutes} min (card \`dr\`).`, ""];
     for (const row of matrix) {
@@ -251,6 +282,7 @@ export function renderRunbook(card: TopologyCard, matrix: readonly StackRow[]): 
         }
         lines.push("", "First steps:", "", ...firstSteps(card, s).map((x, i) => `${i + 1}. ${x}`), "");
     }
+    lines.push("## Release and rollback", "", ...releaseSteps(card), "");
     lines.push("## Scaling bounds", "", run ? "Instances (Cloud Run min–max) per role and stack:" : "Replicas (min–max) per role and stack:", "", ...scalingRows(card, matrix), "", "## Disaster recovery", "", ...drSteps(card, matrix), "");
     return lines.join("\n");
 }

@@ -166,6 +166,7 @@ export function deployAws(
             databases: Object.fromEntries(Object.entries(platform.databases).map(([svc, db]) => [svc, { writer: db.writerEndpoint, reader: db.readerEndpoint }])),
             nodeGroups: platform.nodeGroupSizes,
             secretsPendingValues: platform.secretsPendingValues,
+            imageSigningKeyArn: platform.signingKeyArn,
         };
         regions[r.region] = { provider, vpcId: platform.network.vpcId, privateRouteTableIds: platform.network.privateRouteTableIds };
         for (const [service, binding] of Object.entries(platform.handle.bindings)) {

@@ -18,11 +18,13 @@ import { RegionalPlatform } from "../components/gcp/regional-platform";
 import { Secrets } from "../components/gcp/secrets";
 import { AccessLogBucket, NotificationBucket } from "../components/gcp/storage";
 import { gcsLogWriterGroup } from "../data/log-delivery";
+import { releaseRunbookAnchor, runbookUrl } from "../data/catalog/observability";
 import { ServiceSlos } from "../components/gcp/slo";
 import { standardLabels } from "../data/naming/tags";
 import { DeployContext } from "../data/context";
 import { GcpHandle } from "./interconnect";
 import { GcpProfile, gcpProfiles } from "../data/profiles/gcp";
+import { CloudDeployRelease, ImageAdmission } from "../components/gcp/release";
 
 /** One explicit GCP provider per region: the stack's project, default labels (incl. residency). */
 export function gcpProvider(ctx: DeployContext, region: string): gcp.Provider {
@@ -59,6 +61,8 @@ interface StackShared {
     readonly network: Network;
     /** The EKS callers' GCP identities (absent: no card names an inbound caller). */
     readonly peers?: PeerCallerIdentities;
+    /** The project's Binary Authorization policy: Cloud Run services are created after it. */
+    readonly admission: ImageAdmission;
 }
 
 /** Per role of a card's `inbound`: its callers' service account emails (the role's only peer invokers). */
@@ -227,7 +231,7 @@ function deployCard(
             pgbouncerImage: config.images["pgbouncer"],
             multiActive: active.length > 1,
             peers: s.peers && card.inbound.length > 0 ? { invokers: peerInvokersOf(card, s.peers.emails), audience: internalAudienceOf(card.service, config.domain) } : undefined,
-        });
+        }, { dependsOn: [s.admission.policy] });
     });
 
     const edge = new Edge(`${unit}-edge`, {
@@ -258,8 +262,26 @@ function deployCard(
 
     // SLOs, burn-rate alerts, the card's named alerts and the dashboard (issue 13).
     new ServiceSlos(`${unit}-slo`, { card, project: config.gcp.project, unit, regions: active.map((r) => r.region), labels, provider: s.global, dependsOn: Object.values(platforms) });
+    // Release (issue 12): the Cloud Deploy pipeline with the document's canary and rollback conditions.
+    const apiServiceName = `${unit}-${card.roles.find((r) => r.ingress === "load-balancer")?.name ?? card.roles[0].name}`;
+    const release = new CloudDeployRelease(`${unit}-release`, {
+        project: config.gcp.project,
+        runbookUrl: runbookUrl(card, releaseRunbookAnchor),
+        projectNumber: project.projectNumber,
+        environment: env,
+        region: primary,
+        activeRegions: active.map((r) => r.region),
+        apiServiceName,
+        publicHost: `notify.${config.domain}`,
+        healthPath: card.healthPath,
+        runtimeServiceAccounts: card.roles.map((r) => identities.emails[r.name]),
+        unit,
+        provider: s.global,
+        dependsOn: project.apis,
+    });
 
     const outputs = {
+        deliveryPipeline: release.pipelineName,
         regions: Object.fromEntries(regions.map((r) => [r.region, { role: r.role, egressIps: platforms[r.region].egressIps }])),
         publicIp: edge.publicIp,
         publicNameServers: edge.publicNameServers,
@@ -301,7 +323,16 @@ export function deployGcp(ctx: DeployContext): { outputs: Record<string, pulumi.
     // The EKS services the cards name as callers (issue 15): one pool and one service account each per stack.
     const callers = [...new Set(cards.flatMap((c) => c.inbound.map((i) => i.service)))];
     const peers = callers.length > 0 ? new PeerCallerIdentities("gcp-peer-callers", { callers, provider: global }, { dependsOn: project.apis }) : undefined;
-    const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network, peers };
+    // Release (issue 12): only attested images deploy to Cloud Run in this project.
+    const admission = new ImageAdmission("gcp-image-admission", {
+        project: config.gcp.project,
+        environment: config.environment,
+        region: primary,
+        protect: ctx.profile.protectState,
+        provider: global,
+        dependsOn: project.apis,
+    });
+    const shared: StackShared = { ctx, profile, providers, global, randomProvider, project, network, peers, admission };
     const internalIps: Record<string, Readonly<Record<string, pulumi.Output<string>>>> = {};
     const certValidation: Record<string, Edge["internalCertValidation"]> = {};
     for (const card of cards) {

@@ -22,7 +22,7 @@ import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { ServiceMesh } from "./mesh";
 import { RedisCluster } from "./redis";
-import { ServiceCloudResources, SecretSources } from "./service-binding";
+import { ServiceCloudResources, SecretSources, dbUserOf } from "./service-binding";
 import { FeatureSwitches } from "../../data/catalog/features";
 import { flagDefinitions, flagd, flagdDocument } from "../../data/flags";
 import { Flagd } from "../k8s/flagd";
@@ -39,6 +39,7 @@ export interface CopyHost {
     readonly clientSecurityGroupId: pulumi.Output<string>;
     readonly keyArns: Readonly<Record<DataClass, pulumi.Output<string>>>;
 }
+import { ReleaseControllers, dbBootstrapAccess } from "./release";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -121,6 +122,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly clusterEndpoint: pulumi.Output<string>;
     readonly albDnsName: pulumi.Output<string>;
+    /** The region's cosign signing key (KMS, ECC P-256): the release signs every image with it. */
+    readonly signingKeyArn: pulumi.Output<string>;
     readonly databases: Readonly<Record<string, AuroraDatabase>>;
     readonly globalDatabases: Readonly<Record<string, GlobalDatabaseRef>>;
     readonly redisEndpoint?: pulumi.Output<string>;
@@ -399,6 +402,24 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         this.albDnsName = edge.albDnsName;
         this.copyHost = { region: args.region, vpcId: net.vpcId, isolatedSubnetIds: net.isolatedSubnetIds, zones: net.zones, clientSecurityGroupId: eks.clusterSecurityGroupId, keyArns: kms.arns };
 
+        // Release safety (issue 12): Flagger + the signature-verifying admission controller with the region's signing key.
+        const release = new ReleaseControllers(
+            `${name}-release`,
+            {
+                environment: args.environment,
+                region: args.region,
+                oidc: eks.oidc,
+                nodePoolLabel,
+                labels,
+                prometheusUrl: addons.prometheusUrl,
+                deletionWindowDays: profile.kmsDeletionWindowDays,
+                protect,
+                after: [...eks.ready, addons.prometheus, addons.keda, ...edge.crdReleases],
+            },
+            { parent: this, provider: k8sProvider, awsProvider: provider },
+        );
+        this.signingKeyArn = release.signingKeyArn;
+
         const bindings: Record<string, ServiceBinding> = {};
         const pending: Record<string, readonly string[]> = {};
         for (const card of args.cards) {
@@ -429,7 +450,11 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 },
                 p,
             );
-            bindings[card.service] = svc.binding;
+            // Release (issue 12): where this region's database has a writer, the one-time bootstrap may read its master secret.
+            const master = args.role === "active" ? db?.masterSecretArn : undefined;
+            bindings[card.service] = master
+                ? { ...svc.binding, dbBootstrap: dbBootstrapAccess(`${name}-${card.service}-db-bootstrap`, { oidc: eks.oidc, region: args.region, namespace: card.namespace, masterSecretArn: master, secretsKeyArn: kms.arns.secrets, dbUser: dbUserOf(card.service) }, { parent: release, provider }) }
+                : svc.binding;
             pending[card.service] = svc.valuesPending;
         }
         this.secretsPendingValues = pending;
@@ -457,7 +482,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 flags: { namespace: flagd.namespace, host: flags.host, port: flagd.evaluationPort },
             },
             bindings,
-            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release, ...mesh.releases, certManager.caIssuer],
+            crdsReady: [addons.prometheus, addons.keda, addons.externalSecrets, ...edge.crdReleases, nats.release, ...mesh.releases, certManager.caIssuer, ...release.releases],
         };
         this.registerOutputs({ clusterName: this.clusterName, clusterEndpoint: this.clusterEndpoint, albDnsName: this.albDnsName });
     }

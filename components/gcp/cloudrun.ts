@@ -134,8 +134,12 @@ export class CloudRunService extends pulumi.ComponentResource {
                     ],
                 },
                 traffics: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }],
+                // Only attested release images deploy: the project's Binary Authorization policy (components/gcp/release.ts).
+                binaryAuthorization: { useDefault: true },
             },
-            { ...child, dependsOn: args.dependsOn },
+            // Release (issue 12): the image comes from the stack config (the release writes its digest there after
+            // Cloud Deploy rolled it out); the traffic split between revisions is Cloud Deploy's, never reset by `pulumi up`.
+            { ...child, dependsOn: args.dependsOn, ignoreChanges: ["traffics"] },
         );
         this.uri = this.service.uri;
         this.name = this.service.name;

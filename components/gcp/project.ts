@@ -21,6 +21,11 @@ export const requiredApis = [
     "sts.googleapis.com",
     "iamcredentials.googleapis.com",
     "certificatemanager.googleapis.com",
+    // Release (issue 12): signed-image admission, its attestation notes, the rollout pipeline, its alert policies.
+    "binaryauthorization.googleapis.com",
+    "containeranalysis.googleapis.com",
+    "clouddeploy.googleapis.com",
+    "monitoring.googleapis.com",
 ] as const;
 
 /** Service agents that encrypt with the platform's CMEK keys, by the API that owns them. */

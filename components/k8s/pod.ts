@@ -37,6 +37,9 @@ export interface PodInputs {
     readonly optionalSecrets?: readonly string[];
     /** The Aurora reader endpoint's URL, for roles that read from the replicas (no credentials: IAM authentication). */
     readonly databaseReadUrl?: pulumi.Input<string>;
+    /** Release jobs (issue 12): more plain variables and Secrets read whole (the database bootstrap's admin credentials). */
+    readonly extraEnv?: readonly { readonly name: string; readonly value: string }[];
+    readonly extraSecretRefs?: readonly string[];
 }
 
 /**
@@ -108,11 +111,13 @@ export function podSpec(i: PodInputs): PodSpec {
                     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                     ...(role.leaderElection ? [{ name: "LEADER_ELECTION_LEASE", value: role.leaderElection.leaseName }] : []),
                     ...databaseEnv(card, role, i.databaseReadUrl),
+                    ...(i.extraEnv ?? []),
                 ],
                 envFrom: [
                     { configMapRef: { name: configMapName(card) } },
                     ...(card.secrets.some((k) => !optional.includes(k)) ? [{ secretRef: { name: secretName(card) } }] : []),
                     ...(optional.length > 0 ? [{ secretRef: { name: awaitingSecretName(card), optional: true } }] : []),
+                    ...(i.extraSecretRefs ?? []).map((name) => ({ secretRef: { name } })),
                 ],
                 ports: [
                     { name: "http", containerPort: httpPort, protocol: "TCP" },

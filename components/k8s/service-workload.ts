@@ -29,6 +29,9 @@ import { rotationPeriodKey } from "../../data/rotation";
 import { failurePolicyConfig } from "../../data/catalog/failure-policies";
 import { cardinalityRelabelings, dashboardUid, edgeTrafficPolicySpec, routePolicyOf, routeTimeout, scrapeLimits } from "./observability";
 import { kedaPausedReplicasAnnotation, runsInRegion } from "../../data/residency";
+// --- release (issue 12): progressive delivery, migrations before rollout ---
+import { deploymentStrategy, flaggerSelectorLabel, imageVerificationLabel, roleCanary, serviceDelivery } from "./delivery";
+import { isProgressive, releaseOf } from "../../data/catalog/release";
 
 /** Inputs of one service's Kubernetes side in one region. */
 export interface ServiceWorkloadArgs {
@@ -185,6 +188,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         "pod-security.kubernetes.io/enforce-version": "latest",
                         // Every pod in Istio ambient: ztunnel carries its traffic as mTLS, no sidecar.
                         ...ambientLabel,
+                        // Only images with a verifying cosign signature are admitted here (components/aws/release.ts).
+                        ...imageVerificationLabel,
                     },
                     // The card's operational identity, for whoever finds the namespace first (labels cannot hold "/").
                     annotations: {
@@ -305,6 +310,13 @@ export class ServiceWorkload extends pulumi.ComponentResource {
         // The NATS client certificate (its Secret also carries the CA): pods mount it, so they wait for it.
         const natsCert = natsClientCertificate(`${name}-nats-client-tls`, card, namespace, cluster, labels, crd);
 
+        // Release (issue 12): this image's migrations run before any workload of it starts.
+        const delivery = serviceDelivery(
+            name,
+            { card, environment: args.environment, owner: args.owner, image: args.image, cluster, namespace, serviceAccountName: sa.metadata.name, optionalSecrets: features.optionalSecrets, runMigrations: platform.role === "active", dbBootstrap: binding.dbBootstrap, region: platform.region, crdsReady: platform.crdsReady },
+            child,
+            [configMap, ...secretsReady, peerAuthentication, authorizationPolicy],
+        );
         const workloads: Record<string, string> = {};
         const endpoints: Record<string, string> = {};
         for (const role of card.roles) {
@@ -316,7 +328,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 crd,
                 namespace,
                 configChecksum,
-                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy, ...(natsCert ? [natsCert] : [])],
+                dependsOn: [configMap, ...secretsReady, peerAuthentication, authorizationPolicy, ...(natsCert ? [natsCert] : []), ...(delivery.migration ? [delivery.migration] : [])],
                 saName: sa.metadata.name,
                 optionalSecrets: features.optionalSecrets,
             });
@@ -408,6 +420,8 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             }),
         };
         const workloadOpts = { ...ctx.child, dependsOn: ctx.dependsOn };
+        // Progressive roles (canary, blue/green): Flagger owns their Services, route and primary (components/k8s/delivery.ts).
+        const progressive = role.runtime === "deployment" && isProgressive(releaseOf(role, args.environment));
 
         if (role.leaderElection) {
             const leases = new k8s.rbac.v1.Role(
@@ -442,11 +456,13 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                         metadata: meta(wl),
                         spec: {
                             // With an autoscaler the HPA owns the count; stating it here would reset it on every update.
-                            replicas: stopped ? 0 : isAutoscaled(role, range) ? undefined : range.min,
+                            // Flagger scales a progressive role's Deployment to zero: no count here either.
+                            replicas: stopped ? 0 : isAutoscaled(role, range) || progressive ? undefined : range.min,
                             revisionHistoryLimit: 5,
                             progressDeadlineSeconds: 600,
-                            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-                            selector: { matchLabels: selector },
+                            strategy: deploymentStrategy(role, args.environment),
+                            // Flagger selects a role's pods by one label: the role's instance.
+                            selector: { matchLabels: progressive ? { ...selector, [flaggerSelectorLabel]: wl } : selector },
                             template,
                         },
                     },
@@ -507,7 +523,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 break;
         }
 
-        if (role.exposure) {
+        if (role.exposure && !progressive) {
             const service = new k8s.core.v1.Service(
                 `${logical}-service`,
                 {
@@ -561,8 +577,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             }
         }
 
+        let scaler: pulumi.Resource | undefined;
         if (isAutoscaled(role, range)) {
-            new k8s.apiextensions.CustomResource(
+            scaler = new k8s.apiextensions.CustomResource(
                 `${logical}-scaler`,
                 {
                     apiVersion: "keda.sh/v1alpha1",
@@ -572,6 +589,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
                 },
                 ctx.crd,
             );
+        }
+        if (progressive) {
+            roleCanary(logical, card, role, args.environment, cluster, meta(wl), scaler !== undefined, { ...ctx.crd, dependsOn: [...platform.crdsReady, ...(scaler ? [scaler] : [])] });
         }
 
         // A stopped role has no pods to protect (and a minAvailable over zero replicas would block every drain).

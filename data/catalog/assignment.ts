@@ -1,5 +1,6 @@
 import { HttpProbe, K8sServiceCard, Probes } from "./types";
 import { assignmentFailurePolicies } from "./failure-policies";
+import { assignmentApiRelease, rollingRelease } from "./release";
 
 /** Probe endpoints of the shared service image: startup/readiness/liveness on the http port. */
 export function standardProbes(prefix = "/health"): Probes {
@@ -54,6 +55,7 @@ export const assignmentService: K8sServiceCard = {
             exposure: { port: 8080, protocol: "http", reach: "edge", pathPrefix: "/api/assignments" },
             probes: standardProbes(),
             terminationGracePeriodSeconds: 45,
+            release: assignmentApiRelease,
             pdbMinAvailable: 2,
         },
         {
@@ -69,6 +71,7 @@ export const assignmentService: K8sServiceCard = {
             dbPoolPerPod: 5,
             probes: standardProbes(),
             terminationGracePeriodSeconds: 60,
+            release: rollingRelease,
             pdbMinAvailable: 1,
         },
         {

@@ -1,4 +1,5 @@
 import { standardProbes } from "./assignment";
+import { blueGreenRelease, drainRecreateRelease, rollingRelease } from "./release";
 import { K8sServiceCard } from "./types";
 import { authoringFailurePolicies } from "./failure-policies";
 
@@ -31,6 +32,7 @@ export const authoringService: K8sServiceCard = {
             exposure: { port: 8080, protocol: "http", reach: "edge", pathPrefix: "/api/authoring" },
             probes: standardProbes(),
             terminationGracePeriodSeconds: 45,
+            release: blueGreenRelease,
         },
         {
             name: "collab",
@@ -48,6 +50,7 @@ export const authoringService: K8sServiceCard = {
             probes: standardProbes(),
             // seeds/002 §8: clients are told 5 min before a pod goes; 300 s notice + 30 s to close.
             terminationGracePeriodSeconds: 330,
+            release: drainRecreateRelease,
         },
         {
             name: "worker",
@@ -62,6 +65,7 @@ export const authoringService: K8sServiceCard = {
             dbPoolPerPod: 4,
             probes: standardProbes(),
             terminationGracePeriodSeconds: 60,
+            release: rollingRelease,
         },
         {
             name: "ai-worker",
@@ -74,6 +78,7 @@ export const authoringService: K8sServiceCard = {
             dbPoolPerPod: 2,
             probes: standardProbes(),
             terminationGracePeriodSeconds: 60,
+            release: rollingRelease,
         },
     ],
     inbound: [],

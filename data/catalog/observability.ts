@@ -155,6 +155,9 @@ export function sloRoles(card: K8sServiceCard): K8sRole[] {
     return card.roles.filter((r) => r.exposure?.protocol === "http");
 }
 
+/** The runbook section on releases and rollback (heading "Release and rollback"): the rollback alerts link it. */
+export const releaseRunbookAnchor = "release-and-rollback";
+
 /** The alert's anchor in the runbook (its heading). */
 export const alertAnchor = (alert: string): string => alert;
 

@@ -1,4 +1,5 @@
 import { standardProbes } from "./assignment";
+import { blueGreenRelease, rollingRelease } from "./release";
 import { K8sServiceCard } from "./types";
 import { progressFailurePolicies } from "./failure-policies";
 
@@ -42,6 +43,7 @@ export const progressService: K8sServiceCard = {
             exposure: { port: 8080, protocol: "http", reach: "edge", pathPrefix: "/xapi" },
             probes: standardProbes(),
             terminationGracePeriodSeconds: 45,
+            release: blueGreenRelease,
         },
         {
             name: "ingest",
@@ -55,6 +57,7 @@ export const progressService: K8sServiceCard = {
             dbPoolPerPod: 2,
             probes: standardProbes(),
             terminationGracePeriodSeconds: 60,
+            release: rollingRelease,
         },
         {
             name: "projector",
@@ -68,6 +71,7 @@ export const progressService: K8sServiceCard = {
             dbPoolPerPod: 4,
             probes: standardProbes(),
             terminationGracePeriodSeconds: 60,
+            release: rollingRelease,
         },
         {
             name: "outbox-relay",

@@ -81,6 +81,20 @@ export interface Exposure {
 
 export type K8sRuntime = "deployment" | "statefulset" | "cronjob";
 
+/**
+ * How a new image of a role reaches its users (seeds/000 §8, 002 §8, 003 §10), per environment.
+ * `canary` and `blue-green` are run by the progressive-delivery controller (Flagger, components/k8s/delivery.ts)
+ * with its analysis gate; `rolling` is the Deployment's own rolling update; `drain-recreate` is the
+ * collab server's (notify clients, drain, replace: the pod's grace period carries the notice).
+ */
+export type ReleaseStrategy =
+    /** Traffic weights (percent) held one analysis interval each, then 100 %. */
+    | { readonly kind: "canary"; readonly stepWeights: readonly number[]; readonly stepMinutes: number }
+    /** The new version (green) is analysed for `iterations` intervals with no user traffic, then takes 100 %. */
+    | { readonly kind: "blue-green"; readonly iterations: number; readonly stepMinutes: number }
+    | { readonly kind: "rolling"; readonly maxSurge: number; readonly maxUnavailable: number }
+    | { readonly kind: "drain-recreate" };
+
 /** One role of a service on Kubernetes: one process of the shared image, chosen by APP_ROLE. */
 export interface K8sRole {
     readonly name: string;
@@ -110,6 +124,8 @@ export interface K8sRole {
      * (data/residency.ts); leader-elected roles and cron jobs stop there without saying so.
      */
     readonly standby?: "stopped";
+    /** Release strategy per environment (absent: rolling, see data/catalog/release.ts). */
+    readonly release?: PerEnv<ReleaseStrategy>;
 }
 
 /** A dependency a service calls; NetworkPolicy egress and the data plane wiring come from these. */

@@ -214,6 +214,15 @@ export const gcpOutputs: Record<string, OutputFn> = {
         const i = inputsOf(args);
         return { id: `projects/${ctx.gcpProject}/locations/${str(i.location, "global")}/certificates/${str(i.name, args.name)}` };
     },
+    // Release (issue 12): the names the pipeline and the policy reference.
+    "gcp:monitoring/alertPolicy:AlertPolicy": (args, ctx) => ({ name: `projects/${ctx.gcpProject}/alertPolicies/${hash(args.name, 1_000_000)}` }),
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": (args, ctx) => {
+        const uptimeCheckId = `${args.name}-${hash(args.name, 10_000)}`;
+        return { uptimeCheckId, name: `projects/${ctx.gcpProject}/uptimeCheckConfigs/${uptimeCheckId}` };
+    },
+    "gcp:containeranalysis/note:Note": (args, ctx) => ({ id: `projects/${ctx.gcpProject}/notes/${str(inputsOf(args).name, args.name)}` }),
+    "gcp:binaryauthorization/attestor:Attestor": (args, ctx) => ({ id: `projects/${ctx.gcpProject}/attestors/${str(inputsOf(args).name, args.name)}` }),
+    "gcp:clouddeploy/deliveryPipeline:DeliveryPipeline": (args, ctx) => ({ id: `projects/${ctx.gcpProject}/locations/${str(inputsOf(args).location, "global")}/deliveryPipelines/${str(inputsOf(args).name, args.name)}` }),
 };
 
 /** GCP provider functions the program calls. */
@@ -225,6 +234,21 @@ export const gcpCalls: Record<string, CallFn> = {
             projectId,
             name: projectId,
             number: ctx.gcpProjectNumber,
+        };
+    },
+    // The release attestor's public key (components/gcp/release.ts): a fixed P-256 PEM shape.
+    "gcp:kms/getKMSCryptoKeyVersion:getKMSCryptoKeyVersion": (args) => {
+        const inputs = args.inputs as { cryptoKey?: string; version?: number };
+        const id = `${inputs.cryptoKey ?? "key"}/cryptoKeyVersions/${inputs.version ?? 1}`;
+        return {
+            id,
+            name: id,
+            cryptoKey: inputs.cryptoKey,
+            version: inputs.version ?? 1,
+            algorithm: "EC_SIGN_P256_SHA256",
+            protectionLevel: "HSM",
+            state: "ENABLED",
+            publicKeys: [{ algorithm: "EC_SIGN_P256_SHA256", pem: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEplanmockplanmockplanmockplanmockplanmockplanmockplanmockplanmockplanmockplanmockplanmock==\n-----END PUBLIC KEY-----\n" }],
         };
     },
 };

@@ -542,6 +542,7 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         constraint("gcp-labels", "userLabels", monitoringLabels, LABELS),
     ),
     "gcp:monitoring/alertPolicy:AlertPolicy": entry(
+        text("displayName", { max: 512 }, `${MONITORING}/projects.alertPolicies`),
         custom("range", "conditions", (v) => (Array.isArray(v) && (v.length < 1 || v.length > 6) ? "1 to 6 conditions" : undefined), `${MONITORING}/projects.alertPolicies#AlertPolicy`),
         oneOf("combiner", ["AND", "OR", "AND_WITH_MATCHING_RESOURCE"], `${MONITORING}/projects.alertPolicies#ConditionCombinerType`),
         oneOf("severity", ["CRITICAL", "ERROR", "WARNING"], `${MONITORING}/projects.alertPolicies#Severity`),
@@ -567,6 +568,40 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
             },
             "https://cloud.google.com/monitoring/api/ref_v3/rest/v1/projects.dashboards#Dashboard",
         ),
+    ),
+    // Release (issue 12).
+    "gcp:serviceaccount/iAMMember:IAMMember": iamMemberEntry(),
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": entry(
+        text("displayName", { max: 100 }, "https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs"),
+        oneOf("period", ["60s", "300s", "600s", "900s"], "https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs#UptimeCheckConfig"),
+        duration("timeout", 1, 60, "https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs#UptimeCheckConfig"),
+    ),
+    "gcp:containeranalysis/note:Note": entry(
+        physicalName("name", { max: 100, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, '_' and '-'" }, "https://cloud.google.com/artifact-analysis/docs/reference/rest/v1/projects.notes/create", auto),
+    ),
+    "gcp:binaryauthorization/attestor:Attestor": entry(
+        physicalName("name", { max: 100, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, '_' and '-'" }, "https://cloud.google.com/binary-authorization/docs/reference/rest/v1/projects.attestors/create", auto),
+        oneOf("attestationAuthorityNote.publicKeys[].pkixPublicKey.signatureAlgorithm", ["RSA_PSS_2048_SHA256", "RSA_PSS_3072_SHA256", "RSA_PSS_4096_SHA256", "RSA_PSS_4096_SHA512", "RSA_SIGN_PKCS1_2048_SHA256", "RSA_SIGN_PKCS1_3072_SHA256", "RSA_SIGN_PKCS1_4096_SHA256", "RSA_SIGN_PKCS1_4096_SHA512", "ECDSA_P256_SHA256", "EC_SIGN_P256_SHA256", "ECDSA_P384_SHA384", "EC_SIGN_P384_SHA384", "ECDSA_P521_SHA512", "EC_SIGN_P521_SHA512"], "https://cloud.google.com/binary-authorization/docs/reference/rest/v1/projects.attestors#SignatureAlgorithm"),
+    ),
+    "gcp:binaryauthorization/policy:Policy": entry(
+        oneOf("globalPolicyEvaluationMode", ["ENABLE", "DISABLE"], "https://cloud.google.com/binary-authorization/docs/reference/rest/v1/Policy#GlobalPolicyEvaluationMode"),
+        oneOf("defaultAdmissionRule.evaluationMode", ["ALWAYS_ALLOW", "REQUIRE_ATTESTATION", "ALWAYS_DENY"], "https://cloud.google.com/binary-authorization/docs/reference/rest/v1/Policy#EvaluationMode"),
+        oneOf("defaultAdmissionRule.enforcementMode", ["ENFORCED_BLOCK_AND_AUDIT_LOG", "DRYRUN_AUDIT_LOG_ONLY"], "https://cloud.google.com/binary-authorization/docs/reference/rest/v1/Policy#EnforcementMode"),
+    ),
+    "gcp:clouddeploy/target:Target": entry(
+        physicalName("name", { max: 63, pattern: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, chars: "a lowercase letter first, then lowercase letters, digits and '-'" }, "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.targets/create", auto),
+        oneOf("executionConfigs[].usages[]", ["RENDER", "DEPLOY", "VERIFY", "PREDEPLOY", "POSTDEPLOY", "CUSTOM", "ANALYSIS"], "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.targets#ExecutionEnvironmentUsage"),
+        duration("executionConfigs[].executionTimeout", 300, 86400, "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.targets#ExecutionConfig"),
+    ),
+    "gcp:clouddeploy/deliveryPipeline:DeliveryPipeline": entry(
+        physicalName("name", { max: 63, pattern: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, chars: "a lowercase letter first, then lowercase letters, digits and '-'" }, "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines/create", auto),
+        inRanges("serialPipeline.stages[].strategy.canary.customCanaryDeployment.phaseConfigs[].percentage", [[0, 100]], "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines#PhaseConfig"),
+        text("serialPipeline.stages[].strategy.canary.customCanaryDeployment.phaseConfigs[].phaseId", { max: 63, pattern: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, chars: "a lowercase letter first, then lowercase letters, digits and '-'" }, "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines#PhaseConfig"),
+        duration("serialPipeline.stages[].strategy.canary.customCanaryDeployment.phaseConfigs[].analysis.duration", 60, 86400, "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines#Analysis"),
+    ),
+    "gcp:clouddeploy/automation:Automation": entry(
+        physicalName("name", { max: 63, pattern: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, chars: "a lowercase letter first, then lowercase letters, digits and '-'" }, "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines.automations/create", auto),
+        custom("range", "rules", (v) => (Array.isArray(v) && (v.length < 1 || v.length > 250) ? "1 to 250 rules" : undefined), "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines.automations#Automation"),
     ),
 };
 

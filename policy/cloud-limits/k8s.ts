@@ -285,4 +285,37 @@ export const k8sLimits: Readonly<Record<string, TypeEntry>> = {
         text("spec.groups[].rules[].record", { max: 256, pattern: /^[a-zA-Z_:][a-zA-Z0-9_:]*$/, chars: "a Prometheus metric name" }, "https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels"),
         text("spec.groups[].rules[].for", { max: 32, pattern: /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/, chars: "a Prometheus duration" }, "https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Duration"),
     ),
+    // Release (issue 12). The Job controller labels pods job-name=<name> (a label value, ≤ 63).
+    "kubernetes:batch/v1:Job": entry(
+        ...meta(dns1123Label(63), `${API}workload-resources/job-v1/`),
+        ...podTemplate("spec.template"),
+        oneOf("spec.template.spec.restartPolicy", ["OnFailure", "Never"], `${API}workload-resources/job-v1/`),
+        inRanges("spec.backoffLimit", [[0, Number.MAX_SAFE_INTEGER]], `${API}workload-resources/job-v1/`),
+        inRanges("spec.activeDeadlineSeconds", [[1, Number.MAX_SAFE_INTEGER]], `${API}workload-resources/job-v1/`),
+    ),
+    // Flagger names its Services `<target>-primary` / `<target>-canary` (DNS-1035 labels ≤ 63): the Canary ≤ 55.
+    "kubernetes:flagger.app/v1beta1:Canary": entry(
+        ...meta(dns1035Label(55), "https://docs.flagger.app/usage/how-it-works"),
+        constraint("name", "spec.targetRef.name", dns1035Label(55), "https://docs.flagger.app/usage/how-it-works"),
+        oneOf("spec.targetRef.kind", ["Deployment", "DaemonSet", "Service"], "https://docs.flagger.app/usage/how-it-works"),
+        oneOf("spec.autoscalerRef.kind", ["HorizontalPodAutoscaler", "ScaledObject"], "https://docs.flagger.app/usage/how-it-works#canary-resource"),
+        between("spec.service.port", 1, 65535, "https://docs.flagger.app/usage/how-it-works#canary-service"),
+        inRanges("spec.analysis.stepWeights[]", [[0, 100]], "https://docs.flagger.app/usage/deployment-strategies#canary-release"),
+        inRanges("spec.analysis.threshold", [[1, Number.MAX_SAFE_INTEGER]], "https://docs.flagger.app/usage/how-it-works#canary-analysis"),
+        inRanges("spec.analysis.iterations", [[1, Number.MAX_SAFE_INTEGER]], "https://docs.flagger.app/usage/deployment-strategies#blue-green-deployments"),
+        inRanges("spec.progressDeadlineSeconds", [[1, Number.MAX_SAFE_INTEGER]], "https://docs.flagger.app/usage/how-it-works#canary-resource"),
+        oneOf("spec.analysis.webhooks[].type", ["confirm-rollout", "pre-rollout", "rollout", "confirm-traffic-increase", "confirm-promotion", "post-rollout", "rollback", "event"], "https://docs.flagger.app/usage/webhooks"),
+    ),
+    "kubernetes:flagger.app/v1beta1:MetricTemplate": entry(
+        ...meta(dns1123Subdomain(), "https://docs.flagger.app/usage/metrics#custom-metrics"),
+        oneOf("spec.provider.type", ["prometheus", "datadog", "cloudwatch", "newrelic", "graphite", "stackdriver", "influxdb", "dynatrace", "keptn", "splunk"], "https://docs.flagger.app/usage/metrics#custom-metrics"),
+    ),
+    // Cluster-scoped: a DNS subdomain name, no namespace.
+    "kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy": entry(
+        objectName(dns1123Subdomain()),
+        k8sLabelsAt("metadata.labels"),
+        oneOf("spec.mode", ["enforce", "warn"], "https://docs.sigstore.dev/policy-controller/overview/#configuring-policy-controller-clusterimagepolicy"),
+        oneOf("spec.authorities[].key.hashAlgorithm", ["sha224", "sha256", "sha384", "sha512"], "https://docs.sigstore.dev/policy-controller/overview/#configuring-key-authorities"),
+        text("spec.authorities[].key.kms", { max: 2048, pattern: /^(awskms|gcpkms|azurekms|hashivault):\/\//, chars: "a cosign KMS URI (awskms://, gcpkms://, azurekms://, hashivault://)" }, "https://docs.sigstore.dev/cosign/key_management/overview/"),
+    ),
 };

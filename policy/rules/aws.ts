@@ -139,7 +139,8 @@ export const kmsRotation: ResourceValidationPolicy = {
     description: "Customer-managed KMS keys rotate their key material (enableKeyRotation).",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        if (args.type === "aws:kms/key:Key" && args.props.enableKeyRotation !== true) {
+        // Asymmetric (signing) keys cannot rotate automatically in KMS: a new key is a new authority.
+        if (args.type === "aws:kms/key:Key" && args.props.enableKeyRotation !== true && args.props.keyUsage !== "SIGN_VERIFY") {
             report(`KMS key "${args.name}" does not rotate`);
         }
     },

@@ -256,10 +256,11 @@ export const maxRotationSeconds = 90 * 86400;
 
 export const gcpKmsRotation: ResourceValidationPolicy = {
     name: "gcp-kms-rotation",
-    description: "Every KMS key rotates at least every 90 days.",
+    description: "Every symmetric KMS key rotates at least every 90 days (asymmetric signing keys cannot rotate on a schedule).",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        if (args.type !== KEY) {
+        // Asymmetric signing keys cannot have a rotation period (Cloud KMS rotates only symmetric keys on a schedule).
+        if (args.type !== KEY || args.props.purpose === "ASYMMETRIC_SIGN") {
             return;
         }
         const m = /^(\d+(?:\.\d+)?)s$/.exec(String(args.props.rotationPeriod ?? ""));

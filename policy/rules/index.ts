@@ -11,6 +11,7 @@ import { leastPrivilegePolicies } from "./least-privilege";
 import { observabilityPolicies } from "./observability";
 import { residencyPolicies } from "./residency";
 import { startupPolicies } from "./startup";
+import { releasePolicies } from "./release";
 
 /**
  * Every rule of the pack. `policy/index.ts` hands them to CrossGuard; the offline plan and the tests
@@ -29,4 +30,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...cloudRunInvokerPolicies,
     ...observabilityPolicies,
     ...residencyPolicies,
+    ...releasePolicies,
 ];

@@ -122,7 +122,14 @@ export class StartupModel {
     }
 
     /** The value state of a Secrets Manager secret (by name, in a region when known). */
-    awsSecretValue(name: string, region: string | undefined): ValueState {
+    awsSecretValue(ref: string, region: string | undefined): ValueState {
+        // A reference by ARN (the database bootstrap reads the master secret so): the name is in the ARN.
+        const arn = /^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)-[A-Za-z0-9]{6}$/.exec(ref);
+        const name = arn?.[1] ?? ref;
+        // `rds!…` secrets are RDS-managed master credentials: RDS writes (and rotates) their value with the cluster.
+        if (name.startsWith("rds!")) {
+            return { has: true };
+        }
         const secrets = this.index
             .of("aws:secretsmanager/secret:Secret")
             .filter((s) => s.props.name === name && (region === undefined || regionOf(s) === undefined || regionOf(s) === region));

@@ -57,7 +57,8 @@ describe("prod-us: two complete active regional platforms", () => {
     });
 
     it("KMS: a rotating CMK per data class with a policy naming no wildcard principal; logs key admits CloudWatch Logs of the region", () => {
-        const keys = inRegion(run, "aws:kms/key:Key", "us-east-1");
+        // The data-class keys (the release's asymmetric image-signing key, which cannot rotate, is tests/release's).
+        const keys = inRegion(run, "aws:kms/key:Key", "us-east-1").filter((k) => k.name.startsWith("us-east-1-kms-"));
         expect(keys.map((k) => k.name.replace("us-east-1-kms-", "")).sort()).toEqual(["cache", "cluster-secrets", "database", "logs", "object-storage", "secrets", "volumes"]);
         for (const k of keys) {
             expect(k.props.enableKeyRotation).toBe(true);
@@ -136,13 +137,16 @@ describe("prod-us: two complete active regional platforms", () => {
             ["cert-manager", "cert-manager"],
             ["cni", "istio-system"],
             ["external-secrets", "external-secrets"],
+            ["flagger", "flagger"],
             ["istiod", "istio-system"],
             ["keda", "keda"],
             ["kube-prometheus-stack", "monitoring"],
+            ["loadtester", "flagger"],
             ["metrics-server", "kube-system"],
             ["nats", "nats"],
             ["oci://docker.io/envoyproxy/gateway-helm", "gateway"],
             ["opentelemetry-collector", "platform"],
+            ["policy-controller", "cosign-system"],
             ["ztunnel", "istio-system"],
         ]);
         for (const r of nonEmpty(inRegion(run, "kubernetes:helm.sh/v3:Release", "us-east-1"))) {
@@ -430,6 +434,7 @@ describe("dev: a small, unprotected platform", () => {
             "learning-platform:aws:KmsKeys",
             "learning-platform:aws:Network",
             "learning-platform:aws:RedisCluster",
+            "learning-platform:aws:ReleaseControllers",
             "learning-platform:aws:ServiceCloudResources",
             "learning-platform:aws:ServiceCloudResources",
             "learning-platform:aws:ServiceCloudResources",

@@ -3,6 +3,7 @@ import { Manifest, manifestsOf } from "../../plan/manifests";
 import { planOf } from "../harness";
 import { SchemaResult, validateAuthorizationPolicy, validateBackendTrafficPolicy, validatePeerAuthentication, validateWithModels } from "./schema";
 import { runStandalone } from "./standalone";
+import { validateCanary } from "./canary-schema";
 
 /**
  * Kubernetes validity: every manifest the workloads render validates against the Kubernetes 1.34
@@ -15,6 +16,7 @@ const checkedElsewhere: Readonly<Partial<Record<string, (m: Manifest) => string 
     "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy": validateBackendTrafficPolicy,
     "security.istio.io/v1 PeerAuthentication": validatePeerAuthentication,
     "security.istio.io/v1 AuthorizationPolicy": validateAuthorizationPolicy,
+    "flagger.app/v1beta1 Canary": validateCanary,
 };
 
 /** Per manifest: valid, invalid (with the error) or no-schema (a kind no check covers). */

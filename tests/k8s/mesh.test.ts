@@ -15,6 +15,8 @@ import { items, node } from "./tree";
 
 const gateway = "cluster.local/ns/gateway/sa/*";
 const prometheus = "cluster.local/ns/monitoring/sa/kube-prometheus-stack-prometheus";
+/** Flagger's load tester: each progressive role's analysis traffic (issue 12, data/catalog/release.ts). */
+const loadTester = "cluster.local/ns/flagger/sa/flagger-loadtester";
 const cluster = "k8s-us-east-1";
 
 let run: StackRun;
@@ -80,16 +82,17 @@ describe("k8s-mesh-mtls: strict mTLS and only the card's callers", () => {
         const open = assignment().map((r) => (r.type.endsWith(":AuthorizationPolicy") ? withSpec(r, { action: "ALLOW", rules: [{ to: [{ operation: { ports: ["8080"] } }] }] }) : r));
         expect((await runPolicies([meshMtls], open)).map((f) => f.message)).toEqual([
             "namespace assignment: 1 AuthorizationPolicy rule(s) admit callers without naming their principals",
-            `namespace assignment: the mesh admits not the card's callers ${gateway}, ${prometheus}`,
+            `namespace assignment: the mesh admits not the card's callers ${loadTester}, ${gateway}, ${prometheus}`,
         ]);
     });
 
-    it("the AuthorizationPolicy: gateway on 8080, Prometheus on 9464 (seeds/000 §6), nothing else for assignment", () => {
+    it("the AuthorizationPolicy: gateway and the release's load tester on 8080, Prometheus on 9464 (seeds/000 §6), nothing else for assignment", () => {
         const [policy] = nonEmpty(ofType(assignment(), "AuthorizationPolicy"));
         const spec = node(policy.props.spec);
         expect(spec.action).toBe("ALLOW");
         expect(items(spec.rules).map((r) => ({ principals: items(r.from)[0].source.principals, ports: items(r.to)[0].operation.ports }))).toEqual([
             { principals: [gateway], ports: ["8080"] },
+            { principals: [loadTester], ports: ["8080"] },
             { principals: [prometheus], ports: ["9464"] },
         ]);
     });
@@ -116,7 +119,7 @@ describe.each(listStacks())("%s: every service namespace in the mesh", (stack) =
             expect(authz).toHaveLength(1);
             const principals = items(authz[0].spec.rules).flatMap((r) => items(r.from).flatMap((f) => items(f.source.principals).map(String)));
             const callers = (card?.inbound ?? []).map((p) => `cluster.local/ns/${p.namespace}/sa/${p.serviceAccount}`);
-            expect([...principals].sort()).toEqual([gateway, prometheus, ...callers].sort());
+            expect([...principals].sort()).toEqual([gateway, prometheus, loadTester, ...callers].sort());
             const hbone = here.find((m) => String(m.kind) === "NetworkPolicy" && String(m.metadata.name).endsWith("-allow-mesh-hbone"));
             expect(items(hbone?.spec.ingress)[0].ports).toEqual([{ protocol: "TCP", port: 15008 }]);
             // HBONE from exactly the namespaces admitted above it: Prometheus's, ztunnel's, the gateway's (every card has an edge role) and the callers'.
@@ -137,10 +140,10 @@ describe("the callers the documents name", () => {
                 items(node(p.manifest).spec.rules).flatMap((r) => items(r.from).flatMap((f) => items(f.source.principals).map(String))),
             );
         for (const principals of authz("progress")) {
-            expect(principals).toEqual([gateway, "cluster.local/ns/certification/sa/certification-service", "cluster.local/ns/enrollment/sa/enrollment-service", prometheus]);
+            expect(principals).toEqual([gateway, "cluster.local/ns/certification/sa/certification-service", "cluster.local/ns/enrollment/sa/enrollment-service", loadTester, prometheus]);
         }
         for (const principals of [...authz("assignment"), ...authz("authoring")]) {
-            expect(principals).toEqual([gateway, prometheus]);
+            expect(principals).toEqual([gateway, loadTester, prometheus]);
         }
     });
 });

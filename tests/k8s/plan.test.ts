@@ -38,12 +38,17 @@ describe.each(prodStacks)("%s: the assignment namespace in every region holds ex
     });
 
     it("3 Deployments, 1 StatefulSet, the api Service, autoscalers named after the HPAs, PDBs, NetworkPolicies, ServiceMonitor, ConfigMap, ExternalSecret", () => {
-        const passives = (readStackFile(stack).aws as { regions: { region: string; role: string }[] }).regions.filter((r) => r.role === "passive").map((r) => r.region);
+        const regionRoles = (readStackFile(stack).aws as { regions: { region: string; role: string }[] }).regions;
+        const passives = regionRoles.filter((r) => r.role === "passive").map((r) => r.region);
+        const roles = new Map(regionRoles.map((r) => [r.region, r.role]));
         for (const [cluster, ms] of nonEmpty([...byCluster(planned, "assignment")])) {
             const passive = passives.some((r) => cluster.startsWith(`${r}-`));
+            // Only where the database has a writer (an active region) do the release's migrations and one-time bootstrap run (issue 12).
+            const active = roles.get(cluster.replace(/-eks-k8s$/, "")) === "active";
             expect(names(ms, "Deployment")).toEqual(["assignment-ai-suggest", "assignment-api", "assignment-worker"]);
             expect(names(ms, "StatefulSet")).toEqual(["assignment-scheduler"]);
-            expect(find(ms, "Service", "assignment-api").spec.type).toEqual("ClusterIP");
+            // Service/assignment-api (ClusterIP) is rendered by Flagger from the Canary's service block (issue 12).
+            expect(find(ms, "Canary", "assignment-api").spec.service).toMatchObject({ name: "assignment-api", port: 8080 });
             const hpas = ms.filter((m) => m.kind === "ScaledObject").map((m) => String(node(m).spec.advanced.horizontalPodAutoscalerConfig.name)).sort();
             expect(hpas).toEqual(["assignment-ai-suggest", "assignment-api", "assignment-worker"]);
             expect(find(ms, "PodDisruptionBudget", "assignment-api").spec.minAvailable).toEqual(2);
@@ -55,7 +60,9 @@ describe.each(prodStacks)("%s: the assignment namespace in every region holds ex
             // The config and the card's Grafana dashboard (issue 13).
             expect(names(ms, "ConfigMap")).toEqual(["assignment-config", "assignment-dashboard"]);
             // The AI gateway token awaits operations in every stack file (features.aiGateway off).
-            expect(names(ms, "ExternalSecret")).toEqual(["assignment-secrets", "assignment-secrets-awaiting"]);
+            // The one-time database bootstrap's admin credentials sit in their own ExternalSecret (issue 12).
+            expect(names(ms, "ExternalSecret")).toEqual([...(active ? ["assignment-db-admin"] : []), "assignment-secrets", "assignment-secrets-awaiting"]);
+            expect(names(ms, "Job").map((n) => n.replace(/-[0-9a-f]{10}$/, ""))).toEqual(active ? ["assignment-db-bootstrap", "assignment-migrate"] : []);
         }
     });
 
@@ -117,7 +124,9 @@ describe("the workloads use what the platform provides", () => {
         const secretNames = new Set(planned.run.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret").map((r) => String(node(r.inputs).name)));
         const keys = planned.manifests.filter((p) => p.manifest.kind === "ExternalSecret").flatMap((p) => items(node(p.manifest).spec.data).map((d) => String(d.remoteRef.key)));
         expect(keys.length).toBeGreaterThan(0);
-        expect(keys.filter((k) => !secretNames.has(k))).toEqual([]);
+        // The bootstrap reads the cluster's master secret by ARN; an `rds!` one is RDS-managed (RDS creates it with the cluster).
+        const nameOf = (k: string) => /^arn:aws:secretsmanager:[^:]+:\d+:secret:(.+)-[A-Za-z0-9]{6}$/.exec(k)?.[1] ?? k;
+        expect(keys.filter((k) => !secretNames.has(nameOf(k)) && !nameOf(k).startsWith("rds!cluster-"))).toEqual([]);
     });
 
     it("the plan reports the workloads' capacity arithmetic (HPA maximums against each database budget)", () => {

@@ -135,10 +135,11 @@ describe("resource rules", () => {
     });
 
     it("k8s-no-external-service: LoadBalancer/NodePort only in the gateway namespace", async () => {
-        const svc = real("kubernetes:core/v1:Service", "assignment-api");
+        // The api's Services are Flagger's (issue 12); the scheduler's governing Service is the program's.
+        const svc = real("kubernetes:core/v1:Service", "assignment-scheduler");
         expect(await runPolicies([noExternalServices], [svc])).toEqual([]);
         const lb = broken(svc, (p) => ((p.spec as unknown as Record<string, unknown>).type = "LoadBalancer"));
-        expect((await runPolicies([noExternalServices], [lb]))[0].message).toBe("Service assignment/assignment-api is of type LoadBalancer outside the edge namespace");
+        expect((await runPolicies([noExternalServices], [lb]))[0].message).toBe("Service assignment/assignment-scheduler is of type LoadBalancer outside the edge namespace");
         const np = broken(svc, (p) => ((p.spec as unknown as Record<string, unknown>).type = "NodePort"));
         expect(await runPolicies([noExternalServices], [np])).toHaveLength(1);
         const edge = fixture("kubernetes:core/v1:Service", { metadata: { name: "envoy", namespace: "gateway" }, spec: { type: "LoadBalancer" } });
@@ -262,6 +263,7 @@ describe("stack rules", () => {
             "Deployment assignment/assignment-ai-suggest: no NetworkPolicy selects its pods for Egress",
             "Deployment assignment/assignment-api: no NetworkPolicy selects its pods for Egress",
             "Deployment assignment/assignment-worker: no NetworkPolicy selects its pods for Egress",
+            "Job assignment/assignment-migrate-f43b4fb542: no NetworkPolicy selects its pods for Egress",
             "StatefulSet assignment/assignment-scheduler: no NetworkPolicy selects its pods for Egress",
         ]);
         // A workload in a namespace with no policy at all is uncovered both ways.

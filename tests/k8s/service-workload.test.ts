@@ -26,6 +26,7 @@ const kinds = {
     BackendTrafficPolicy: "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy",
     Role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
     RoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    Canary: "kubernetes:flagger.app/v1beta1:Canary",
 } as const;
 
 const region = "us-east-1";
@@ -63,7 +64,8 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         // The AI gateway token awaits operations (features.aiGateway off): its own, optionally read, ExternalSecret.
         expect(names("ExternalSecret")).toEqual(["assignment-secrets", "assignment-secrets-awaiting"]);
         expect(names("ServiceMonitor")).toEqual(["assignment"]);
-        expect(named(run, "Service", "assignment", "assignment-api").spec.type).toBe("ClusterIP");
+        // Service/assignment-api (ClusterIP) and its edge route are Flagger's, from the Canary (issue 12).
+        expect(named(run, "Canary", "assignment", "assignment-api").spec.service).toMatchObject({ name: "assignment-api", port: 8080 });
     });
 
     it("names the HPAs KEDA creates after the document (HPA/assignment-api, HPA/assignment-worker)", () => {
@@ -145,9 +147,12 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         expect(c.readinessProbe.httpGet.path).toBe("/health/ready");
         expect(c.livenessProbe.httpGet.path).toBe("/health/live");
         expect(pod.terminationGracePeriodSeconds).toBe(45);
+        // Spread over every api pod, Flagger's primary and canary alike (the Deployment's selector adds the instance Flagger keys on).
+        const roleOnly = { "app.kubernetes.io/name": "assignment-service", "app.kubernetes.io/component": "api" };
+        expect(api.spec.selector.matchLabels).toEqual({ ...roleOnly, "app.kubernetes.io/instance": "assignment-api" });
         expect(pod.topologySpreadConstraints).toEqual([
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: api.spec.selector.matchLabels } },
-            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: api.spec.selector.matchLabels } },
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: roleOnly } },
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: roleOnly } },
         ]);
         expect(pod.nodeSelector).toEqual({ "platform.melmastoon.com/pool": "core" });
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
@@ -265,11 +270,12 @@ describe("ServiceWorkload: assignment-service (seeds/000 §2) in prod", () => {
         expect(JSON.stringify(everything)).not.toContain("0.0.0.0/0");
     });
 
-    it("routes the api from the platform Gateway at its path prefix", () => {
-        const route = named(run, "HTTPRoute", "assignment", "assignment-api").spec;
-        expect(route.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: "gateway", name: "edge" }]);
-        expect(route.rules[0].matches).toEqual([{ path: { type: "PathPrefix", value: "/api/assignments" } }]);
-        expect(route.rules[0].backendRefs).toEqual([{ group: "", kind: "Service", name: "assignment-api", port: 8080 }]);
+    it("routes the api from the platform Gateway at its path prefix (Flagger's HTTPRoute, from the Canary)", () => {
+        expect(objects(run, "HTTPRoute", "assignment")).toEqual([]);
+        const service = named(run, "Canary", "assignment", "assignment-api").spec.service;
+        expect(service.gatewayRefs).toEqual([{ namespace: "gateway", name: "edge" }]);
+        expect(service.match).toEqual([{ uri: { prefix: "/api/assignments" } }]);
+        expect([service.name, service.port, service.targetPort]).toEqual(["assignment-api", 8080, "http"]);
     });
 
     it("pods get the priority class of the service's criticality when the platform provides the classes", () => {
