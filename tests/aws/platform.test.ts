@@ -192,7 +192,11 @@ describe("prod-us: two complete active regional platforms", () => {
             const cparams = one(run, "aws:rds/clusterParameterGroup:ClusterParameterGroup", `us-east-1-${card.service}-db-cluster-params`);
             expect(cparams.props.parameters).toEqual(expect.arrayContaining([{ name: "rds.force_ssl", value: "1" }]));
             const sg = one(run, "aws:ec2/securityGroup:SecurityGroup", `us-east-1-${card.service}-db-sg`);
-            expect(sg.props.ingress).toEqual([{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "EKS nodes and pods" }]);
+            // The pods, and the Secrets Manager rotation function of the global primary's master password (issue 11).
+            expect(sg.props.ingress).toEqual([
+                { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "EKS nodes and pods" },
+                { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "master password rotation function" },
+            ]);
             expect(sg.props.egress).toEqual([]);
         }
         expect(byType(run, "aws:rds/globalCluster:GlobalCluster")).toHaveLength(6);
