@@ -242,6 +242,10 @@ export interface CloudRunServiceCard extends CardBase {
     readonly webhookVendors: readonly WebhookVendor[];
     /** Liveness path; readiness is the same path with `?ready=true` (seed 001 §3). */
     readonly healthPath: string;
+    /** Postgres extensions the migration job creates before the schema migrations (seed 001 §4.1). */
+    readonly postgresExtensions?: readonly string[];
+    /** Roles that sign bucket URLs with their own identity (IAM signBlob: token creator on themselves). */
+    readonly urlSigners?: readonly string[];
     readonly containerPort: number;
 }
 

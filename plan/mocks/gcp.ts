@@ -42,7 +42,8 @@ export const gcpOutputs: Record<string, OutputFn> = {
     },
     "gcp:serviceaccount/account:Account": (args, ctx) => {
         const email = `${str(inputsOf(args).accountId, args.name)}@${ctx.gcpProject}.iam.gserviceaccount.com`;
-        return { id: `projects/${ctx.gcpProject}/serviceAccounts/${email}`, email, member: `serviceAccount:${email}`, uniqueId: String(100000000000000000000 + hash(email, 1e9)) };
+        // `name` is the account's full resource name (what serviceaccount.IAMMember's serviceAccountId takes).
+        return { id: `projects/${ctx.gcpProject}/serviceAccounts/${email}`, name: `projects/${ctx.gcpProject}/serviceAccounts/${email}`, email, member: `serviceAccount:${email}`, uniqueId: String(100000000000000000000 + hash(email, 1e9)) };
     },
     "gcp:kms/keyRing:KeyRing": (args, ctx) => {
         const i = inputsOf(args);
