@@ -4,6 +4,8 @@ import type { DeployContext } from "../data/context";
 import { AwsProfile, awsProfiles, rdsInstanceMemoryGiB } from "../data/profiles/aws";
 import type { ResolvedReplicas } from "../data/replicas";
 import { DbClient, connectionBudget, connectionBudgetFinding } from "./db-budget";
+import { poolerClientFinding, poolerServerFinding } from "./db-pooler";
+import { poolerProfiles } from "../data/profiles/pooler";
 import { Finding, finding } from "../data/findings";
 import { allocatable, instanceShapes, InstanceShape } from "./instances";
 import { NodeOverhead, PoolWorkload, nodesNeeded, poolFit, poolFitFinding } from "./node-pools";
@@ -244,6 +246,10 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
             out.push(auroraMaxConnectionsFinding(db, profile.aurora));
             const reserved = card.database?.reservedConnections ?? 0;
             out.push(connectionBudgetFinding(connectionBudget({ database: db, maxConnections: max, reserved, clients: dbClients(card, ctx.replicas, profile.environment) })));
+            if (card.database?.pooled) {
+                const pooler = poolerProfiles[profile.environment];
+                out.push(poolerServerFinding(db, max, reserved, pooler), poolerClientFinding(db, dbClients(card, ctx.replicas, profile.environment), max, pooler));
+            }
             if (hasPassive && region.region === primary) {
                 out.push(
                     finding(

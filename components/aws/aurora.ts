@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { poolerSecurityGroup } from "./pooler";
 
 /**
  * How a region's cluster takes part: `standalone` (its own regional cluster), `global-primary`
@@ -40,6 +41,11 @@ export interface AuroraDatabaseArgs {
     readonly zones: pulumi.Input<string[]>;
     /** The EKS cluster security group: the only source admitted on 5432. */
     readonly clientSecurityGroupId: pulumi.Input<string>;
+    /**
+     * The service connects through a pooler (components/aws/pooler.ts): the database makes the pooler's
+     * security group too (5432 from the EKS cluster in, 5432 to the VPC out) and admits it.
+     */
+    readonly pooler?: { readonly vpcCidr: string };
     /** CMK of the database data class (storage, Performance Insights). */
     readonly databaseKeyArn: pulumi.Input<string>;
     /** CMK of the secrets data class (Secrets Manager). */
@@ -93,6 +99,8 @@ export class AuroraDatabase extends pulumi.ComponentResource {
     /** ARN of the secret holding the master credentials (RDS-managed, or ours for a global primary); absent on a secondary. */
     readonly masterSecretArn?: pulumi.Output<string>;
     readonly instances: readonly aws.rds.ClusterInstance[];
+    /** The pooler's security group, when the service connects through one. */
+    readonly poolerSecurityGroupId?: pulumi.Output<string>;
 
     constructor(name: string, args: AuroraDatabaseArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
         super("learning-platform:aws:AuroraDatabase", name, {}, opts);
@@ -107,12 +115,19 @@ export class AuroraDatabase extends pulumi.ComponentResource {
         const tags = { service: args.service };
 
         const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { description: `${identifier} isolated data subnets`, subnetIds: args.isolatedSubnetIds, tags }, o);
+        const poolerSg = args.pooler
+            ? poolerSecurityGroup(`${name}-pooler-sg`, { service: args.service, vpcId: args.vpcId, vpcCidr: args.pooler.vpcCidr, clientSecurityGroupId: args.clientSecurityGroupId }, o)
+            : undefined;
+        this.poolerSecurityGroupId = poolerSg?.id;
         const sg = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
                 vpcId: args.vpcId,
                 description: `${identifier}: PostgreSQL from the EKS cluster only`,
-                ingress: [{ protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [args.clientSecurityGroupId], description: "EKS nodes and pods" }],
+                ingress: [
+                    { protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [args.clientSecurityGroupId], description: "EKS nodes and pods" },
+                    ...(poolerSg ? [{ protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [poolerSg.id], description: "RDS Proxy" }] : []),
+                ],
                 egress: [],
                 tags,
             },

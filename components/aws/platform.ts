@@ -14,6 +14,9 @@ import { Edge, gatewayName, gatewayNamespace } from "./edge";
 import { EksCluster } from "./eks";
 import { KmsKeys } from "./kms";
 import { NatsJetStream, NatsUser, natsAccount } from "./nats";
+import { DatabasePooler } from "./pooler";
+import { poolerProfiles } from "../../data/profiles/pooler";
+import { dbUserOf } from "./service-binding";
 import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { ServiceMesh } from "./mesh";
@@ -265,6 +268,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         this.redisEndpoint = redis?.configurationEndpoint;
 
         const databases: Record<string, AuroraDatabase> = {};
+        const poolers: Record<string, DatabasePooler> = {};
         const globals: Record<string, GlobalDatabaseRef> = {};
         for (const card of args.cards) {
             if (!card.database) {
@@ -272,6 +276,9 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             }
             const role: AuroraRole = args.role === "passive" ? "global-secondary" : args.globalPrimary ? "global-primary" : "standalone";
             const joining = args.globalDatabases?.[card.service];
+            // The pooler fronts a writer: a passive region's read-only secondary gets one when it is promoted (README).
+            const pooled = card.database.pooled === true && role !== "global-secondary";
+
             const db = new AuroraDatabase(
                 `${name}-${card.service}-db`,
                 {
@@ -290,6 +297,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     isolatedSubnetIds: net.isolatedSubnetIds,
                     zones: net.zones,
                     clientSecurityGroupId: eks.clusterSecurityGroupId,
+                    pooler: pooled ? { vpcCidr: args.vpcCidr } : undefined,
                     databaseKeyArn: kms.arns.database,
                     secretsKeyArn: kms.arns.secrets,
                     backupRetentionDays: profile.backupRetentionDays,
@@ -302,6 +310,27 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 p,
             );
             databases[card.service] = db;
+            if (db.poolerSecurityGroupId) {
+                poolers[card.service] = new DatabasePooler(
+                    `${name}-${card.service}-pooler`,
+                    {
+                        service: card.service,
+                        environment: args.environment,
+                        region: args.region,
+                        accountId: args.accountId,
+                        clusterIdentifier: db.cluster.clusterIdentifier,
+                        clusterResourceId: db.clusterResourceId,
+                        dbUsers: [dbUserOf(card.service)],
+                        subnetIds: net.isolatedSubnetIds,
+                        securityGroupId: db.poolerSecurityGroupId,
+                        profile: poolerProfiles[args.environment],
+                        logsKeyArn: kms.arns.logs,
+                        logRetentionDays: profile.logRetentionDays,
+                        after: [...db.instances.slice(0, 1)],
+                    },
+                    p,
+                );
+            }
             if (db.globalCluster) {
                 globals[card.service] = { globalClusterId: db.globalCluster.id, primaryResources: [db.cluster, ...db.instances.slice(0, 1)] };
             }
@@ -343,7 +372,12 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         for (const card of args.cards) {
             const db = databases[card.service];
             const sources: SecretSources = {
-                postgres: db && card.database ? { host: db.writerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId } : undefined,
+                postgres:
+                    db && card.database
+                        ? poolers[card.service]
+                            ? { host: poolers[card.service].endpoint, port: poolers[card.service].port, database: card.database.name, clusterResourceId: db.clusterResourceId, proxyResourceId: poolers[card.service].proxyResourceId }
+                            : { host: db.writerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId }
+                        : undefined,
                 redis: redis && card.outbound.some((d) => d.kind === "redis") ? { host: redis.configurationEndpoint, port: redis.port, authToken: redis.authToken } : undefined,
                 natsCredentials: nats.credentials[card.service],
                 otlpEndpoint: addons.otlpEndpoint,

@@ -8,7 +8,14 @@ import { OidcIdentity, irsaRole } from "./irsa";
 
 /** Where a service's secret values come from in this region (each optional: absent → no value). */
 export interface SecretSources {
-    readonly postgres?: { readonly host: pulumi.Output<string>; readonly port: number; readonly database: string; readonly clusterResourceId: pulumi.Output<string> };
+    readonly postgres?: {
+        readonly host: pulumi.Output<string>;
+        readonly port: number;
+        readonly database: string;
+        readonly clusterResourceId: pulumi.Output<string>;
+        /** Set when the host is the service's RDS Proxy (`prx-…`): `rds-db:connect` names the proxy, not the cluster. */
+        readonly proxyResourceId?: pulumi.Output<string>;
+    };
     readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly authToken: pulumi.Output<string> };
     /** The service's NATS client URL with its credentials. */
     readonly natsCredentials?: pulumi.Output<string>;
@@ -207,7 +214,7 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 Sid: "ConnectAsOwnDbUser",
                 Effect: "Allow",
                 Action: "rds-db:connect",
-                Resource: [pulumi.interpolate`arn:aws:rds-db:${args.region}:${args.accountId}:dbuser:${sources.postgres.clusterResourceId}/${dbUserOf(card.service)}`],
+                Resource: [pulumi.interpolate`arn:aws:rds-db:${args.region}:${args.accountId}:dbuser:${sources.postgres.proxyResourceId ?? sources.postgres.clusterResourceId}/${dbUserOf(card.service)}`],
             });
         }
         if (statements.length > 0) {

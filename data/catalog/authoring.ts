@@ -94,11 +94,12 @@ export const authoringService: K8sServiceCard = {
         DRAFT_RETENTION_DAYS: "90",
         // seeds/002 §8: collab clients get 5 min notice before a pod drains.
         COLLAB_DRAIN_NOTICE_SECONDS: "300",
-        PGBOUNCER_POOL_MODE: "transaction",
+        // The transaction-mode pool: RDS Proxy (README: connection pooling), POSTGRES_URL names its endpoint.
+        DATABASE_POOLER: "rds-proxy",
         // seeds/002 §6: AI calls fall back to the local model when the regional budget is exhausted.
         AI_FALLBACK: "local-model",
     },
-    database: { name: "authoring", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20 },
+    database: { name: "authoring", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20, pooled: true },
     // One bucket, two prefixes (snapshots/, scorm-staging/): same owner, same 90-day life (seeds/002 §4).
     buckets: [{ purpose: "drafts", expireAfterDays: 90, coldAfterDays: 0 }],
     data: {

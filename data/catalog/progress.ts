@@ -114,7 +114,8 @@ export const progressService: K8sServiceCard = {
     config: {
         // seeds/003 §5: xAPI query cache keyed by tenant + filters hash, 60 s TTL.
         QUERY_CACHE_TTL_SECONDS: "60",
-        PGBOUNCER_POOL_MODE: "transaction",
+        // The transaction-mode pool: RDS Proxy (README: connection pooling), POSTGRES_URL names its endpoint.
+        DATABASE_POOLER: "rds-proxy",
         // seeds/003 §4: monthly + tenant-hash partitions; cold archive (Parquet on S3) after 180 days.
         PARTITION_INTERVAL: "1 month",
         PARTMAN_MAINTENANCE_CALL: "CALL partman.run_maintenance_proc()",
@@ -125,7 +126,7 @@ export const progressService: K8sServiceCard = {
         COLD_ARCHIVE_AFTER_DAYS: "180",
         COLD_ARCHIVE_FORMAT: "parquet",
     },
-    database: { name: "progress", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20 },
+    database: { name: "progress", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20, pooled: true },
     buckets: [{ purpose: "cold-archive", expireAfterDays: 0, coldAfterDays: 180 }],
     data: {
         owns: ["progress-db", "cold-archive-bucket"],

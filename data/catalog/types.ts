@@ -128,6 +128,11 @@ export interface DatabaseSpec {
     readonly readers: PerEnv<number>;
     /** Connections reserved for admin, replication and migrations, outside the application budget. */
     readonly reservedConnections: number;
+    /**
+     * The service connects through a transaction-pooling proxy (seeds 002 §4, 003 §5 "pgbouncer
+     * transaction-mode pool"): RDS Proxy in front of the writer (components/aws/pooler.ts).
+     */
+    readonly pooled?: boolean;
 }
 
 /** Object storage the service owns (S3 on AWS). */

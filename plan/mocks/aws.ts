@@ -182,6 +182,12 @@ export const awsOutputs: Record<string, OutputFn> = {
         arn: `arn:aws:codeconnections:${ctx.regionOf(args.provider)}:${ctx.accountId}:connection/${hex(args.name, 8)}-${hex(args.name + "1", 4)}-${hex(args.name + "2", 4)}-${hex(args.name + "3", 4)}-${hex(args.name + "4", 12)}`,
         connectionStatus: "PENDING",
     }),
+    /** RDS Proxy: its ARN ends in the `prx-…` id IAM's rds-db:connect names; the endpoint is `<name>.proxy-<hash>.<region>.rds.amazonaws.com`. */
+    "aws:rds/proxy:Proxy": (args, ctx) => {
+        const region = ctx.regionOf(args.provider);
+        const name = str(args.inputs.name, args.name);
+        return { name, id: name, arn: `arn:aws:rds:${region}:${ctx.accountId}:db-proxy:prx-${hex(name, 17)}`, endpoint: `${name}.proxy-${hex(ctx.accountId + region, 12)}.${region}.rds.amazonaws.com` };
+    },
 };
 
 /** AWS provider functions the program calls. */

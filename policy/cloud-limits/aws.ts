@@ -513,6 +513,21 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("providerType", ["Bitbucket", "GitHub", "GitHubEnterpriseServer", "GitLab", "GitLabSelfManaged", "AzureDevOps"], doc("codeconnections/latest/APIReference/API_CreateConnection.html")),
         awsTags(),
     ),
+    "aws:rds/proxy:Proxy": entry(
+        physicalName("name", identifier(63, false), doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html"), autoName([])),
+        oneOf("engineFamily", ["MYSQL", "POSTGRESQL", "SQLSERVER"], doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        oneOf("defaultAuthScheme", ["NONE", "IAM_AUTH"], doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        between("idleClientTimeout", 1, 28800, doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        custom("range", "vpcSubnetIds", (v) => (Array.isArray(v) && v.length < 2 ? "at least two subnets in different zones" : undefined), doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        awsTags(),
+    ),
+    "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": entry(
+        between("connectionPoolConfig.maxConnectionsPercent", 1, 100, doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+        between("connectionPoolConfig.maxIdleConnectionsPercent", 0, 100, doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+        between("connectionPoolConfig.connectionBorrowTimeout", 0, 3600, doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+        custom("value", "connectionPoolConfig.sessionPinningFilters", (v) => (Array.isArray(v) && v.some((f) => f !== "EXCLUDE_VARIABLE_SETS") ? "only EXCLUDE_VARIABLE_SETS" : undefined), doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+    ),
+    "aws:rds/proxyTarget:ProxyTarget": entry(text("targetGroupName", { max: 63, pattern: /^default$/, chars: "default (the only target group)" }, doc("AmazonRDS/latest/APIReference/API_RegisterDBProxyTargets.html"))),
 };
 
 function rangeOfPort(v: unknown): string | undefined {

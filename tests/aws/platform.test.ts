@@ -187,7 +187,9 @@ describe("prod-us: two complete active regional platforms", () => {
             const cparams = one(run, "aws:rds/clusterParameterGroup:ClusterParameterGroup", `us-east-1-${card.service}-db-cluster-params`);
             expect(cparams.props.parameters).toEqual(expect.arrayContaining([{ name: "rds.force_ssl", value: "1" }]));
             const sg = one(run, "aws:ec2/securityGroup:SecurityGroup", `us-east-1-${card.service}-db-sg`);
-            expect(sg.props.ingress).toEqual([{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "EKS nodes and pods" }]);
+            // A pooled service's database admits its RDS Proxy too (components/aws/pooler.ts).
+            const proxyRule = card.database?.pooled ? [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "RDS Proxy" }] : [];
+            expect(sg.props.ingress).toEqual([{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "EKS nodes and pods" }, ...proxyRule]);
             expect(sg.props.egress).toEqual([]);
         }
         expect(byType(run, "aws:rds/globalCluster:GlobalCluster")).toEqual([]);
@@ -262,8 +264,9 @@ describe("prod-us: two complete active regional platforms", () => {
             expect(nonEmpty(secretRes).every((arn) => arn.includes(`:secret:prod/${card.service}/`))).toBe(true);
             const objects = policy.find((s) => s.Sid === "OwnObjects");
             expect(objects === undefined).toBe(card.buckets.length === 0);
-            // A service with a database connects as its own user; one without gets no rds-db statement.
-            const dbUser = [expect.stringMatching(new RegExp(`^arn:aws:rds-db:us-east-1:410987654321:dbuser:cluster-[0-9A-F]+/${card.service.replace(/-/g, "_")}$`))];
+            // A service with a database connects as its own user (through its RDS Proxy when pooled); one without gets no rds-db statement.
+            const target = card.database?.pooled ? "prx-[0-9a-f]+" : "cluster-[0-9A-F]+";
+            const dbUser = [expect.stringMatching(new RegExp(`^arn:aws:rds-db:us-east-1:410987654321:dbuser:${target}/${card.service.replace(/-/g, "_")}$`))];
             expect(policy.find((s) => s.Sid === "ConnectAsOwnDbUser")?.Resource).toEqual(card.database ? dbUser : undefined);
             // No statement on every resource, whether written "*" or ["*"], and no wildcard inside an ARN's resource part.
             const resources = nonEmpty(policy).flatMap((s) => [s.Resource].flat());
@@ -420,6 +423,8 @@ describe("dev: a small, unprotected platform", () => {
             "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:AuroraDatabase",
+            "learning-platform:aws:DatabasePooler",
+            "learning-platform:aws:DatabasePooler",
             "learning-platform:aws:Edge",
             "learning-platform:aws:EksCluster",
             "learning-platform:aws:KmsKeys",
