@@ -6,6 +6,7 @@ import type { ResolvedReplicas } from "../data/replicas";
 import { DbClient, connectionBudget, connectionBudgetFinding } from "./db-budget";
 import { poolerClientFinding, poolerServerFinding } from "./db-pooler";
 import { poolerProfiles } from "../data/profiles/pooler";
+import { jetStreamFindings } from "./jetstream";
 import { Finding, finding } from "../data/findings";
 import { allocatable, instanceShapes, InstanceShape } from "./instances";
 import { NodeOverhead, PoolWorkload, nodesNeeded, poolFit, poolFitFinding } from "./node-pools";
@@ -218,6 +219,9 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
     // The first active region is the global primary the passive regions replicate (stacks/aws.ts).
     const primary = ctx.config.aws.regions.find((r) => r.role === "active")?.region;
     out.push(...documentAdjustments(ctx, profile));
+    if (cards.length > 0) {
+        out.push(...jetStreamFindings(ctx, cards, profile));
+    }
     for (const region of ctx.config.aws.regions) {
         for (const pool of nodePools) {
             const size = nodeGroupSize(pool, cards, ctx.replicas, profile);

@@ -25,6 +25,8 @@ import { ServiceCloudResources, SecretSources } from "./service-binding";
 import { FeatureSwitches } from "../../data/catalog/features";
 import { flagDefinitions, flagd, flagdDocument } from "../../data/flags";
 import { Flagd } from "../k8s/flagd";
+import { JetStreamStreams, controllerUser } from "../k8s/jetstream";
+import { streamProfiles, streamsOf } from "../../data/streams";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -219,6 +221,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         const natsUsers: NatsUser[] = args.cards
             .filter((c) => c.outbound.some((d) => d.kind === "nats"))
             .map((c) => ({ service: c.service, publish: c.data.publishes, subscribe: c.data.consumes }));
+        // NACK's controller: JetStream API only (NatsJetStream adds `$JS.API.>` and `_INBOX.>`), no event subject.
+        natsUsers.push({ service: controllerUser, publish: [], subscribe: [] });
         const nats = new NatsJetStream(
             `${name}-nats`,
             {
@@ -233,6 +237,25 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 labels,
                 monitorLabels: monitorSelector,
                 after: [...eks.ready, addons.prometheus],
+            },
+            { parent: this, provider: k8sProvider },
+        );
+
+        // Every stream the cards publish to, declared through NACK (components/k8s/jetstream.ts).
+        new JetStreamStreams(
+            `${name}-jetstream`,
+            {
+                environment: args.environment,
+                namespace: "nats",
+                natsUrl: nats.url,
+                controllerCredentials: nats.credentials[controllerUser],
+                streams: streamsOf(args.cards),
+                profile: streamProfiles[args.environment],
+                nodePoolLabel,
+                labels,
+                protect,
+                after: [nats.release, addons.externalSecrets],
+                login: { awsProvider: provider, region: args.region, environment: args.environment, oidc: eks.oidc, secretsKeyArn: kms.arns.secrets, recoveryDays: secretRecoveryDays },
             },
             { parent: this, provider: k8sProvider },
         );

@@ -95,6 +95,8 @@ const platformComponents = (prometheusReplicas: number, otelReplicas: number, fl
     { name: "ebs-csi-controller", replicas: 2, cpu: "50m", memory: "128Mi" },
     // Istio ambient's control plane (the chart's pilot requests); ztunnel and istio-cni are per-node DaemonSets.
     { name: "istiod", replicas: Math.min(otelReplicas, 2), cpu: "500m", memory: "2Gi" },
+    // NACK's JetStream controller (components/k8s/jetstream.ts): the requests its release sets.
+    { name: "nack/jetstream-controller", replicas: 1, cpu: "50m", memory: "64Mi" },
 ];
 
 export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {

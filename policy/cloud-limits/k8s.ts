@@ -263,4 +263,15 @@ export const k8sLimits: Readonly<Record<string, TypeEntry>> = {
         // Operation.ports are strings of port numbers.
         text("spec.rules[].to[].operation.ports[]", { max: 5, pattern: /^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/, chars: "a port number 1–65535" }, "https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation"),
     ),
+    // NACK's CRDs (nats-io/nack deploy/crds.yml, the schema the pinned chart installs).
+    "kubernetes:jetstream.nats.io/v1beta2:Stream": entry(
+        ...meta(dns1123Subdomain()),
+        text("spec.name", { max: 255, pattern: /^[^.*> \t]+$/, chars: "no '.', '*', '>' or whitespace" }, "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        oneOf("spec.retention", ["limits", "interest", "workqueue"], "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        oneOf("spec.storage", ["file", "memory"], "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        oneOf("spec.discard", ["old", "new"], "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        between("spec.replicas", 1, 5, "https://docs.nats.io/nats-concepts/jetstream/streams#configuration"),
+        custom("range", "spec.maxBytes", (v) => (typeof v === "number" && v < -1 ? "-1 or more" : undefined), "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+    ),
+    "kubernetes:jetstream.nats.io/v1beta2:Account": entry(...meta(dns1123Subdomain())),
 };

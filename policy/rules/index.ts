@@ -2,6 +2,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { awsPolicies } from "./aws";
 import { cloudLimitPolicies } from "./cloud-limits";
 import { commonPolicies } from "./common";
+import { datapathPolicies } from "./datapath";
 import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
@@ -19,4 +20,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...cloudLimitPolicies,
     ...startupPolicies,
     ...graphPolicies,
+    ...datapathPolicies,
 ];

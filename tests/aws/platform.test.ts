@@ -139,6 +139,8 @@ describe("prod-us: two complete active regional platforms", () => {
             ["keda", "keda"],
             ["kube-prometheus-stack", "monitoring"],
             ["metrics-server", "kube-system"],
+            // NACK, the JetStream controller that declares the streams (components/k8s/jetstream.ts).
+            ["nack", "nats"],
             ["nats", "nats"],
             ["oci://docker.io/envoyproxy/gateway-helm", "gateway"],
             ["opentelemetry-collector", "platform"],
@@ -435,6 +437,7 @@ describe("dev: a small, unprotected platform", () => {
             "learning-platform:aws:ServiceCloudResources",
             "learning-platform:k8s:ClusterAddons",
             "learning-platform:k8s:Flagd",
+            "learning-platform:k8s:JetStreamStreams",
             "learning-platform:k8s:NatsJetStream",
             "learning-platform:k8s:PriorityClasses",
             "learning-platform:k8s:ServiceMesh",

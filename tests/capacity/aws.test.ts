@@ -123,6 +123,7 @@ describe("node group sizing", () => {
             "metrics-server",
             "ebs-csi-controller",
             "istiod",
+            "nack/jetstream-controller",
         ]);
         expect(poolWorkloads("core", catalog, replicas, prod).map((w) => w.name)).toEqual(["assignment-service/api", "authoring-service/api", "authoring-service/collab", "progress-service/api"]);
         expect(poolWorkloads("worker", catalog, replicas, prod).map((w) => w.name)).toEqual([
