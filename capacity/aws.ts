@@ -7,6 +7,7 @@ import { DbClient, connectionBudget, connectionBudgetFinding } from "./db-budget
 import { poolerClientFinding, poolerServerFinding } from "./db-pooler";
 import { poolerProfiles } from "../data/profiles/pooler";
 import { jetStreamFindings } from "./jetstream";
+import { cdnFindings } from "./cdn";
 import { Finding, finding } from "../data/findings";
 import { allocatable, instanceShapes, InstanceShape } from "./instances";
 import { NodeOverhead, PoolWorkload, nodesNeeded, poolFit, poolFitFinding } from "./node-pools";
@@ -220,7 +221,7 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
     const primary = ctx.config.aws.regions.find((r) => r.role === "active")?.region;
     out.push(...documentAdjustments(ctx, profile));
     if (cards.length > 0) {
-        out.push(...jetStreamFindings(ctx, cards, profile));
+        out.push(...jetStreamFindings(ctx, cards, profile), ...cdnFindings(ctx));
     }
     for (const region of ctx.config.aws.regions) {
         for (const pool of nodePools) {

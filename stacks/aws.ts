@@ -10,6 +10,7 @@ import { DeployContext } from "../data/context";
 import { AwsRegionHandle } from "./interconnect";
 import { PipelineAccess } from "./pipeline";
 import { awsProfiles, vpcCidrFor } from "../data/profiles/aws";
+import { cdnAllowed } from "../data/cdn";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
 
@@ -85,6 +86,15 @@ export function deployAws(
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     const regions: Record<string, AwsRegionHandle> = {};
     const randomProvider = new random.Provider("random-aws", {});
+    // CloudFront's certificate, its WAF (CLOUDFRONT scope) and log delivery exist only in us-east-1 (components/aws/cdn.ts).
+    // Only where the residency zone allows CloudFront (data/cdn.ts).
+    const edgeProvider = cdnAllowed(config.residency)
+        ? new aws.Provider("aws-edge-us-east-1", {
+              region: "us-east-1",
+              allowedAccountIds: [config.aws.accountId],
+              defaultTags: { tags: { ...standardTags({ environment: config.environment, owner: config.owner, service: "platform" }), residency: config.residency } },
+          })
+        : undefined;
 
     for (const r of regionOrder(ctx)) {
         const provider = awsProvider(ctx, r.region);
@@ -112,6 +122,7 @@ export function deployAws(
                 xapiIngestPath,
                 features: config.features,
                 flagdImage: config.images["flagd"],
+                cdn: edgeProvider && { edgeProvider, residency: config.residency },
             },
             { provider },
         );

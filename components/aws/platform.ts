@@ -76,6 +76,8 @@ export interface AwsRegionalPlatformArgs {
     readonly features: FeatureSwitches;
     /** flagd's image pinned by digest (stack config `images.flagd`). */
     readonly flagdImage: string;
+    /** CDN-fronted buckets (authoring's drafts): the us-east-1 provider CloudFront's certificate and WAF need, and the residency zone. */
+    readonly cdn?: { readonly edgeProvider: aws.Provider; readonly residency: string };
 }
 
 /** Validates the composition's inputs; pure. */
@@ -420,6 +422,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     features: args.features,
                     protect,
                     secretRecoveryDays,
+                    cdn: args.cdn && { edgeProvider: args.cdn.edgeProvider, domain: args.domain, residency: args.cdn.residency, logRetentionDays: profile.logRetentionDays },
                 },
                 p,
             );

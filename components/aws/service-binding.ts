@@ -5,6 +5,7 @@ import { FeatureSwitches, featureOfSecret, switchOf } from "../../data/catalog/f
 import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
+import { AuthoringCdn } from "./cdn";
 
 /** Where a service's secret values come from in this region (each optional: absent → no value). */
 export interface SecretSources {
@@ -47,7 +48,12 @@ export interface ServiceCloudResourcesArgs {
     readonly protect: boolean;
     /** Secrets Manager recovery window (30 in staging/prod). */
     readonly secretRecoveryDays: number;
+    /** For buckets served through a CDN (BucketSpec `cdn`): the us-east-1 provider and the stack's zone. */
+    readonly cdn?: { readonly edgeProvider: aws.Provider; readonly domain: string; readonly residency: string; readonly logRetentionDays: number };
 }
+
+/** The secret key a CDN-fronted bucket's signer reads (created by the CDN, not from a source). */
+export const cdnSigningKey = "CDN_SIGNING";
 
 /** The Postgres role a service logs in as with IAM authentication (case study §19: a database role per service). */
 export function dbUserOf(service: string): string {
@@ -98,6 +104,9 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                     const r = sources.redis;
                     return r && pulumi.interpolate`rediss://:${r.authToken}@${r.host}:${r.port}`;
                 }
+                case cdnSigningKey:
+                    // No CDN in this stack (data/cdn.ts): the service signs S3 presigned URLs instead.
+                    return pulumi.output(JSON.stringify({ mode: "s3-presigned", urlTtlSeconds: 600 }));
                 case "NATS_CREDS":
                     return sources.natsCredentials;
                 case "INTERNAL_SVC_JWT_SIGNING_KEY":
@@ -116,7 +125,11 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
         const secretNames: Record<string, pulumi.Output<string>> = {};
         const secretArns: pulumi.Output<string>[] = [];
         const pending: string[] = [];
+        const cdnBucket = args.cdn ? card.buckets.find((b) => b.cdn) : undefined;
         for (const key of card.secrets) {
+            if (key === cdnSigningKey && cdnBucket) {
+                continue;
+            }
             // A value operations put: the tags say which switch governs it (the start-up check reads them).
             const feature = featureOfSecret(key);
             const secretTags = feature
@@ -165,13 +178,56 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 });
             }
             new aws.s3.BucketLifecycleConfiguration(`${b}-lifecycle`, { bucket: bucket.id, rules }, o);
+            // The CDN (seed 002 §4–§5) reads this bucket through origin access control: its distribution only.
+            const cdn =
+                spec.cdn && args.cdn
+                    ? new AuthoringCdn(
+                          `${b}-cdn`,
+                          {
+                              service: card.service,
+                              environment: args.environment,
+                              region: args.region,
+                              accountId: args.accountId,
+                              domain: args.cdn.domain,
+                              residency: args.cdn.residency,
+                              bucketId: bucket.id,
+                              bucketArn: bucket.arn,
+                              bucketRegionalDomainName: bucket.bucketRegionalDomainName,
+                              secretsKeyArn: args.secretsKeyArn,
+                              secretRecoveryDays: args.secretRecoveryDays,
+                              randomProvider: args.randomProvider,
+                              edgeProvider: args.cdn.edgeProvider,
+                              logRetentionDays: args.cdn.logRetentionDays,
+                              protect: args.protect,
+                          },
+                          { parent: this, provider: opts.provider },
+                      )
+                    : undefined;
+            if (cdn) {
+                secretNames[cdnSigningKey] = cdn.signingSecret.name;
+                secretArns.push(cdn.signingSecret.arn);
+            }
             new aws.s3.BucketPolicy(
                 `${b}-tls-only`,
                 {
                     bucket: bucket.id,
                     policy: pulumi.jsonStringify({
                         Version: "2012-10-17",
-                        Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+                        Statement: [
+                            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                            ...(cdn
+                                ? [
+                                      {
+                                          Sid: "CloudFrontOriginAccessControl",
+                                          Effect: "Allow",
+                                          Principal: { Service: "cloudfront.amazonaws.com" },
+                                          Action: "s3:GetObject",
+                                          Resource: pulumi.interpolate`${bucket.arn}/*`,
+                                          Condition: { StringEquals: { "AWS:SourceArn": cdn.distribution.arn } },
+                                      },
+                                  ]
+                                : []),
+                        ],
                     }),
                 },
                 o,

@@ -142,6 +142,8 @@ export interface BucketSpec {
     readonly expireAfterDays: number;
     /** Transition to a cold storage class after this many days (0: never). */
     readonly coldAfterDays: number;
+    /** Served through the service's CDN with signed URLs (seed 002 §4–§5: authoring's previews and thumbnails). */
+    readonly cdn?: boolean;
 }
 
 export interface FailurePolicy {

@@ -173,6 +173,12 @@ export const awsOutputs: Record<string, OutputFn> = {
         const result = hex(args.name, length);
         return { result, bcryptHash: `$2a$10$${hex(args.name + "bcrypt", 53)}`, id: "none" };
     },
+    /** Random bytes as the provider returns them: hex and base64 of the same stable bytes. */
+    "random:index/randomBytes:RandomBytes": (args) => {
+        const length = typeof args.inputs.length === "number" ? args.inputs.length : 32;
+        const h = hex(args.name, length * 2);
+        return { hex: h, base64: Buffer.from(h, "hex").toString("base64"), id: "none" };
+    },
     "aws:s3/bucket:Bucket": (args) => {
         const bucket = str(args.inputs.bucket, args.name);
         return { bucket, id: bucket, arn: `arn:aws:s3:::${bucket}` };
@@ -182,6 +188,12 @@ export const awsOutputs: Record<string, OutputFn> = {
         arn: `arn:aws:codeconnections:${ctx.regionOf(args.provider)}:${ctx.accountId}:connection/${hex(args.name, 8)}-${hex(args.name + "1", 4)}-${hex(args.name + "2", 4)}-${hex(args.name + "3", 4)}-${hex(args.name + "4", 12)}`,
         connectionStatus: "PENDING",
     }),
+    /** CloudFront: a distribution's ARN, domain and the fixed hosted zone id of every CloudFront alias target. */
+    "aws:cloudfront/distribution:Distribution": (args, ctx) => {
+        const id = `E${hex(args.name, 13).toUpperCase()}`;
+        return { id, arn: `arn:aws:cloudfront::${ctx.accountId}:distribution/${id}`, domainName: `d${hex(args.name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+    },
+    "aws:cloudfront/publicKey:PublicKey": (args) => ({ id: `K${hex(args.name, 13).toUpperCase()}` }),
     /** RDS Proxy: its ARN ends in the `prx-…` id IAM's rds-db:connect names; the endpoint is `<name>.proxy-<hash>.<region>.rds.amazonaws.com`. */
     "aws:rds/proxy:Proxy": (args, ctx) => {
         const region = ctx.regionOf(args.provider);

@@ -527,6 +527,34 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         between("connectionPoolConfig.connectionBorrowTimeout", 0, 3600, doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
         custom("value", "connectionPoolConfig.sessionPinningFilters", (v) => (Array.isArray(v) && v.some((f) => f !== "EXCLUDE_VARIABLE_SETS") ? "only EXCLUDE_VARIABLE_SETS" : undefined), doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
     ),
+    "aws:cloudfront/publicKey:PublicKey": entry(text("comment", { min: 0, max: 128 }, doc("cloudfront/latest/APIReference/API_PublicKeyConfig.html"))),
+    "aws:cloudfront/keyGroup:KeyGroup": entry(
+        text("name", { max: 128, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, - and _" }, doc("cloudfront/latest/APIReference/API_KeyGroupConfig.html")),
+        custom("range", "items", (v) => (Array.isArray(v) && (v.length < 1 || v.length > 5) ? "1–5 public keys" : undefined), doc("AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html")),
+    ),
+    "aws:cloudfront/originAccessControl:OriginAccessControl": entry(
+        text("name", { max: 64, pattern: /^[\s\S]+$/, chars: "any characters" }, doc("cloudfront/latest/APIReference/API_OriginAccessControlConfig.html")),
+        oneOf("originAccessControlOriginType", ["s3", "mediastore", "lambda", "mediapackagev2"], doc("cloudfront/latest/APIReference/API_OriginAccessControlConfig.html")),
+        oneOf("signingBehavior", ["never", "always", "no-override"], doc("cloudfront/latest/APIReference/API_OriginAccessControlConfig.html")),
+    ),
+    "aws:cloudfront/cachePolicy:CachePolicy": entry(
+        text("name", { max: 128, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, - and _" }, doc("cloudfront/latest/APIReference/API_CachePolicyConfig.html")),
+        custom("range", "maxTtl", (v, p) => (typeof v === "number" && typeof p.defaultTtl === "number" && v < p.defaultTtl ? "maxTtl ≥ defaultTtl" : undefined), doc("cloudfront/latest/APIReference/API_CachePolicyConfig.html")),
+    ),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": entry(text("name", { max: 128, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, - and _" }, doc("cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html"))),
+    "aws:cloudfront/distribution:Distribution": entry(
+        oneOf("priceClass", ["PriceClass_All", "PriceClass_200", "PriceClass_100"], doc("cloudfront/latest/APIReference/API_DistributionConfig.html")),
+        oneOf("httpVersion", ["http1.1", "http2", "http3", "http2and3"], doc("cloudfront/latest/APIReference/API_DistributionConfig.html")),
+        oneOf("viewerCertificate.minimumProtocolVersion", ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025", "TLSv1.2_2025"], doc("cloudfront/latest/APIReference/API_ViewerCertificate.html")),
+        oneOf("defaultCacheBehavior.viewerProtocolPolicy", ["allow-all", "https-only", "redirect-to-https"], doc("cloudfront/latest/APIReference/API_DefaultCacheBehavior.html")),
+        awsTags(),
+    ),
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": entry(text("name", { max: 60, pattern: /^[\w-]+$/, chars: "letters, digits, _ and -" }, doc("AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html"))),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": entry(
+        text("name", { max: 60, pattern: /^[\w-]+$/, chars: "letters, digits, _ and -" }, doc("AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html")),
+        oneOf("outputFormat", ["json", "plain", "w3c", "raw", "parquet"], doc("AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html")),
+    ),
+    "aws:cloudwatch/logDelivery:LogDelivery": association("a delivery source to a delivery destination"),
     "aws:rds/proxyTarget:ProxyTarget": entry(text("targetGroupName", { max: 63, pattern: /^default$/, chars: "default (the only target group)" }, doc("AmazonRDS/latest/APIReference/API_RegisterDBProxyTargets.html"))),
 };
 
