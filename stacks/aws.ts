@@ -11,6 +11,8 @@ import { AwsRegionHandle } from "./interconnect";
 import { PipelineAccess } from "./pipeline";
 import { awsProfiles, vpcCidrFor } from "../data/profiles/aws";
 import { cdnAllowed } from "../data/cdn";
+import { AnalyticsFirehose, FirehoseReplicator } from "../components/aws/msk";
+import { firehoseTopics } from "../data/profiles/firehose";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
 
@@ -96,6 +98,7 @@ export function deployAws(
           })
         : undefined;
 
+    const firehoses: { firehose: AnalyticsFirehose; provider: aws.Provider }[] = [];
     for (const r of regionOrder(ctx)) {
         const provider = awsProvider(ctx, r.region);
         const platform = new AwsRegionalPlatform(
@@ -126,6 +129,9 @@ export function deployAws(
             },
             { provider },
         );
+        if (platform.firehose) {
+            firehoses.push({ firehose: platform.firehose, provider });
+        }
         if (r.region === primary && hasPassive) {
             globals = { ...platform.globalDatabases };
         }
@@ -147,6 +153,16 @@ export function deployAws(
             secretsPendingValues: platform.secretsPendingValues,
         };
         regions[r.region] = { provider, vpcId: platform.network.vpcId, privateRouteTableIds: platform.network.privateRouteTableIds };
+    }
+    // The analytics region is the first active one (the tenants' home); MSK Replicator feeds it from every
+    // other active region of the stack, all inside its residency zone (seed 003 §8).
+    const [analytics, ...others] = firehoses;
+    for (const other of others) {
+        new FirehoseReplicator(
+            `firehose-${other.firehose.region}-to-${analytics.firehose.region}`,
+            { environment: config.environment, accountId: config.aws.accountId, source: other.firehose, target: analytics.firehose, topics: firehoseTopics },
+            { provider: analytics.provider },
+        );
     }
     return { outputs, regions };
 }

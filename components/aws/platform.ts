@@ -15,6 +15,8 @@ import { EksCluster } from "./eks";
 import { KmsKeys } from "./kms";
 import { NatsJetStream, NatsUser, natsAccount } from "./nats";
 import { DatabasePooler } from "./pooler";
+import { AnalyticsFirehose } from "./msk";
+import { firehoseProfiles } from "../../data/profiles/firehose";
 import { poolerProfiles } from "../../data/profiles/pooler";
 import { dbUserOf } from "./service-binding";
 import { Network } from "./network";
@@ -108,6 +110,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
     readonly databases: Readonly<Record<string, AuroraDatabase>>;
     readonly globalDatabases: Readonly<Record<string, GlobalDatabaseRef>>;
     readonly redisEndpoint?: pulumi.Output<string>;
+    /** The analytics firehose's MSK cluster (active regions of stacks whose cards feed analytics-service). */
+    readonly firehose?: AnalyticsFirehose;
     readonly nodeGroupSizes: Readonly<Record<NodePool, NodeGroupSize>>;
     /** Secret keys created without a value (no source here): operations sets them. */
     readonly secretsPendingValues: Readonly<Record<string, readonly string[]>>;
@@ -361,6 +365,28 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             }
         }
         this.databases = databases;
+
+        // Seed 003 §8: the analytics firehose, where a card feeds analytics-service (progress).
+        const feedsAnalytics = args.cards.some((c) => c.outbound.some((d) => d.kind === "service" && d.name === "analytics-service"));
+        if (args.role === "active" && feedsAnalytics) {
+            this.firehose = new AnalyticsFirehose(
+                `${name}-firehose`,
+                {
+                    environment: args.environment,
+                    region: args.region,
+                    vpcId: net.vpcId,
+                    vpcCidr: args.vpcCidr,
+                    subnetIds: net.privateSubnetIds,
+                    clientSecurityGroupId: eks.clusterSecurityGroupId,
+                    keyArn: kms.arns.database,
+                    logsKeyArn: kms.arns.logs,
+                    logRetentionDays: profile.logRetentionDays,
+                    profile: firehoseProfiles[args.environment],
+                    protect,
+                },
+                p,
+            );
+        }
         this.globalDatabases = globals;
 
         const edge = new Edge(

@@ -111,7 +111,7 @@ export class JetStreamStreams extends pulumi.ComponentResource {
                 recoveryWindowInDays: args.login.recoveryDays,
                 tags: { service: "nats" },
             },
-            a,
+            { ...a, protect: args.protect },
         );
         new aws.secretsmanager.SecretVersion(
             `${name}-login-value`,

@@ -140,7 +140,8 @@ export const progressService: K8sServiceCard = {
         { dependency: "postgres", behavior: "ingest pauses and lag grows (statements stay in JetStream); api reads degrade to the Redis cache" },
         { dependency: "nats", behavior: "outbox keeps completion events; relay retries; lag alert" },
         { dependency: "redis", behavior: "query cache bypassed; reads go to the replicas" },
-        { dependency: "analytics-service", behavior: "firehose is asynchronous (MirrorMaker); no effect on ingest" },
+        // Seed 003 §8 "via Kafka MirrorMaker": MSK per active region, MSK Replicator (managed MirrorMaker) into the analytics region (components/aws/msk.ts).
+        { dependency: "analytics-service", behavior: "firehose is asynchronous: records wait in the regional MSK cluster (retention per profile) and MSK Replicator catches up; no effect on ingest" },
     ],
     dr: { rpoMinutes: 5, rtoMinutes: 90 },
 };

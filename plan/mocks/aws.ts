@@ -188,6 +188,12 @@ export const awsOutputs: Record<string, OutputFn> = {
         arn: `arn:aws:codeconnections:${ctx.regionOf(args.provider)}:${ctx.accountId}:connection/${hex(args.name, 8)}-${hex(args.name + "1", 4)}-${hex(args.name + "2", 4)}-${hex(args.name + "3", 4)}-${hex(args.name + "4", 12)}`,
         connectionStatus: "PENDING",
     }),
+    /** MSK: a cluster's and a configuration's ARNs (the replicator's policy derives topic and group ARNs from the cluster's). */
+    "aws:msk/cluster:Cluster": (args, ctx) => {
+        const name = str(args.inputs.clusterName, args.name);
+        return { arn: `arn:aws:kafka:${ctx.regionOf(args.provider)}:${ctx.accountId}:cluster/${name}/${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}-1` };
+    },
+    "aws:msk/configuration:Configuration": (args, ctx) => ({ arn: `arn:aws:kafka:${ctx.regionOf(args.provider)}:${ctx.accountId}:configuration/${str(args.inputs.name, args.name)}/${hex(args.name, 8)}`, latestRevision: 1 }),
     /** CloudFront: a distribution's ARN, domain and the fixed hosted zone id of every CloudFront alias target. */
     "aws:cloudfront/distribution:Distribution": (args, ctx) => {
         const id = `E${hex(args.name, 13).toUpperCase()}`;

@@ -555,6 +555,19 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("outputFormat", ["json", "plain", "w3c", "raw", "parquet"], doc("AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html")),
     ),
     "aws:cloudwatch/logDelivery:LogDelivery": association("a delivery source to a delivery destination"),
+    "aws:msk/cluster:Cluster": entry(
+        text("clusterName", { max: 64, pattern: /^[A-Za-z][A-Za-z0-9-]*$/, chars: "letters, digits and '-', a letter first" }, doc("msk/1.0/apireference/clusters.html")),
+        between("brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize", 1, 16384, doc("msk/latest/developerguide/msk-create-cluster.html")),
+        oneOf("encryptionInfo.encryptionInTransit.clientBroker", ["TLS", "TLS_PLAINTEXT", "PLAINTEXT"], doc("msk/1.0/apireference/clusters.html")),
+        oneOf("enhancedMonitoring", ["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"], doc("msk/1.0/apireference/clusters.html")),
+        awsTags(),
+    ),
+    "aws:msk/configuration:Configuration": entry(text("name", { max: 64, pattern: /^[0-9A-Za-z][0-9A-Za-z-]{0,}$/, chars: "letters, digits and '-'" }, doc("msk/1.0/apireference/configurations.html"))),
+    "aws:msk/replicator:Replicator": entry(
+        text("replicatorName", { max: 128, pattern: /^[0-9A-Za-z][0-9A-Za-z-]{0,}$/, chars: "letters, digits and '-'" }, doc("MSK/latest/APIReference/v1-replicators.html")),
+        text("description", { min: 0, max: 1024, pattern: /^[\x20-\x7E]*$/, chars: "printable ASCII" }, doc("MSK/latest/APIReference/v1-replicators.html")),
+        oneOf("replicationInfoList.targetCompressionType", ["NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"], doc("MSK/latest/APIReference/v1-replicators.html")),
+    ),
     "aws:rds/proxyTarget:ProxyTarget": entry(text("targetGroupName", { max: 63, pattern: /^default$/, chars: "default (the only target group)" }, doc("AmazonRDS/latest/APIReference/API_RegisterDBProxyTargets.html"))),
 };
 

@@ -424,6 +424,7 @@ describe("dev: a small, unprotected platform", () => {
         expect(kids.sort()).toEqual([
             "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:AuroraDatabase",
+            "learning-platform:aws:AnalyticsFirehose",
             "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:DatabasePooler",
             "learning-platform:aws:DatabasePooler",
