@@ -422,9 +422,9 @@ describe("dev: a small, unprotected platform", () => {
     it("platform children are parented under their component", () => {
         const kids = childrenOf(run, "us-west-2").map((r) => r.type);
         expect(kids.sort()).toEqual([
-            "learning-platform:aws:AuroraDatabase",
-            "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:AnalyticsFirehose",
+            "learning-platform:aws:AuroraDatabase",
+            "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:DatabasePooler",
             "learning-platform:aws:DatabasePooler",
