@@ -9,6 +9,12 @@ import { FirehoseProfile } from "../../data/profiles/firehose";
  * Replicator, AWS's managed MirrorMaker, from every other active region into the analytics region.
  */
 
+/** `arn:aws:kafka:<r>:<a>:cluster/<name>/<uuid>` → the ARN of one of its topics (IAM access control's resource form). */
+export function topicArnOf(clusterArn: string, topic: string): string {
+    const [prefix, rest] = clusterArn.split(":cluster/");
+    return `${prefix}:topic/${rest}/${topic}`;
+}
+
 /** Kafka's client port with IAM (SASL/IAM over TLS). */
 export const kafkaIamPort = 9098;
 
@@ -44,6 +50,8 @@ export class AnalyticsFirehose extends pulumi.ComponentResource {
     readonly securityGroupId: pulumi.Output<string>;
     readonly subnetIds: pulumi.Input<string>[];
     readonly region: string;
+    /** SASL/IAM bootstrap brokers (TLS, port 9098): what producers connect to. */
+    readonly bootstrapBrokers: pulumi.Output<string>;
 
     constructor(name: string, args: AnalyticsFirehoseArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
         super("learning-platform:aws:AnalyticsFirehose", name, {}, opts);
@@ -104,7 +112,8 @@ export class AnalyticsFirehose extends pulumi.ComponentResource {
             },
             { ...o, protect: args.protect },
         );
-        this.registerOutputs({ clusterArn: this.cluster.arn });
+        this.bootstrapBrokers = this.cluster.bootstrapBrokersSaslIam;
+        this.registerOutputs({ clusterArn: this.cluster.arn, bootstrapBrokers: this.bootstrapBrokers });
     }
 }
 

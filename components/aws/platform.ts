@@ -16,7 +16,7 @@ import { KmsKeys } from "./kms";
 import { NatsJetStream, NatsUser, natsAccount } from "./nats";
 import { DatabasePooler } from "./pooler";
 import { AnalyticsFirehose } from "./msk";
-import { firehoseProfiles } from "../../data/profiles/firehose";
+import { firehoseProfiles, firehoseTopics } from "../../data/profiles/firehose";
 import { poolerProfiles } from "../../data/profiles/pooler";
 import { dbUserOf } from "./service-binding";
 import { Network } from "./network";
@@ -430,6 +430,10 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                             : { host: db.writerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId }
                         : undefined,
                 redis: redis && card.outbound.some((d) => d.kind === "redis") ? { host: redis.configurationEndpoint, port: redis.port, authToken: redis.authToken } : undefined,
+                firehose:
+                    this.firehose && card.outbound.some((d) => d.kind === "service" && d.name === "analytics-service")
+                        ? { bootstrapBrokers: this.firehose.bootstrapBrokers, clusterArn: this.firehose.cluster.arn, topics: firehoseTopics }
+                        : undefined,
                 natsCredentials: nats.credentials[card.service],
                 otlpEndpoint: addons.otlpEndpoint,
             };

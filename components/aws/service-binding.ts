@@ -6,6 +6,7 @@ import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
 import { AuthoringCdn } from "./cdn";
+import { topicArnOf } from "./msk";
 
 /** Where a service's secret values come from in this region (each optional: absent → no value). */
 export interface SecretSources {
@@ -18,6 +19,8 @@ export interface SecretSources {
         readonly proxyResourceId?: pulumi.Output<string>;
     };
     readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly authToken: pulumi.Output<string> };
+    /** The analytics firehose of this region (seed 003 §8), for a card that feeds it. */
+    readonly firehose?: { readonly bootstrapBrokers: pulumi.Output<string>; readonly clusterArn: pulumi.Output<string>; readonly topics: readonly string[] };
     /** The service's NATS client URL with its credentials. */
     readonly natsCredentials?: pulumi.Output<string>;
     readonly otlpEndpoint: string;
@@ -51,6 +54,9 @@ export interface ServiceCloudResourcesArgs {
     /** For buckets served through a CDN (BucketSpec `cdn`): the us-east-1 provider and the stack's zone. */
     readonly cdn?: { readonly edgeProvider: aws.Provider; readonly domain: string; readonly residency: string; readonly logRetentionDays: number };
 }
+
+/** The secret key carrying the firehose's bootstrap brokers and topics (JSON). */
+export const firehoseKey = "ANALYTICS_FIREHOSE";
 
 /** The secret key a CDN-fronted bucket's signer reads (created by the CDN, not from a source). */
 export const cdnSigningKey = "CDN_SIGNING";
@@ -103,6 +109,13 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 case "REDIS_URL": {
                     const r = sources.redis;
                     return r && pulumi.interpolate`rediss://:${r.authToken}@${r.host}:${r.port}`;
+                }
+                case firehoseKey: {
+                    // A passive region has no cluster until it is promoted: the producer stays off there.
+                    const f = sources.firehose;
+                    return f
+                        ? pulumi.interpolate`${f.bootstrapBrokers}`.apply((b) => JSON.stringify({ bootstrapBrokers: b, auth: "AWS_MSK_IAM", tls: true, topics: f.topics }))
+                        : pulumi.output(JSON.stringify({ disabled: "no analytics firehose in this region" }));
                 }
                 case cdnSigningKey:
                     // No CDN in this stack (data/cdn.ts): the service signs S3 presigned URLs instead.
@@ -272,6 +285,13 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 Action: "rds-db:connect",
                 Resource: [pulumi.interpolate`arn:aws:rds-db:${args.region}:${args.accountId}:dbuser:${sources.postgres.proxyResourceId ?? sources.postgres.clusterResourceId}/${dbUserOf(card.service)}`],
             });
+        }
+        if (sources.firehose && card.secrets.includes(firehoseKey)) {
+            const f = sources.firehose;
+            statements.push(
+                { Sid: "FirehoseConnect", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: [f.clusterArn] },
+                { Sid: "FirehoseWrite", Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: f.topics.map((t) => f.clusterArn.apply((arn) => topicArnOf(arn, t))) },
+            );
         }
         if (statements.length > 0) {
             new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, o);

@@ -110,7 +110,8 @@ export const progressService: K8sServiceCard = {
         { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 80, protocol: "http", configKey: "NOTIFICATION_SERVICE_URL" },
         { kind: "service", name: "enrollment-service", namespace: "enrollment", port: 8080 },
     ],
-    secrets: ["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT"],
+    // ANALYTICS_FIREHOSE: the regional MSK bootstrap brokers and topics (seed 003 §8, components/aws/msk.ts).
+    secrets: ["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT", "ANALYTICS_FIREHOSE"],
     config: {
         // seeds/003 §5: xAPI query cache keyed by tenant + filters hash, 60 s TTL.
         QUERY_CACHE_TTL_SECONDS: "60",

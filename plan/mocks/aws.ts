@@ -191,7 +191,9 @@ export const awsOutputs: Record<string, OutputFn> = {
     /** MSK: a cluster's and a configuration's ARNs (the replicator's policy derives topic and group ARNs from the cluster's). */
     "aws:msk/cluster:Cluster": (args, ctx) => {
         const name = str(args.inputs.clusterName, args.name);
-        return { arn: `arn:aws:kafka:${ctx.regionOf(args.provider)}:${ctx.accountId}:cluster/${name}/${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}-1` };
+        const region = ctx.regionOf(args.provider);
+        const brokers = ["1", "2", "3"].map((i) => `b-${i}.${name}.${hex(name, 6)}.c2.kafka.${region}.amazonaws.com:9098`).join(",");
+        return { arn: `arn:aws:kafka:${region}:${ctx.accountId}:cluster/${name}/${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}-1`, bootstrapBrokersSaslIam: brokers };
     },
     "aws:msk/configuration:Configuration": (args, ctx) => ({ arn: `arn:aws:kafka:${ctx.regionOf(args.provider)}:${ctx.accountId}:configuration/${str(args.inputs.name, args.name)}/${hex(args.name, 8)}`, latestRevision: 1 }),
     /** CloudFront: a distribution's ARN, domain and the fixed hosted zone id of every CloudFront alias target. */

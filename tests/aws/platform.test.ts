@@ -235,7 +235,8 @@ describe("prod-us: two complete active regional platforms", () => {
         const documented: Record<string, string[]> = {
             "assignment-service": [...platformKeys, "AI_GATEWAY_URL", "AI_GATEWAY_TOKEN"],
             "authoring-service": [...platformKeys, "AI_GATEWAY_URL", "AI_GATEWAY_TOKEN"],
-            "progress-service": platformKeys,
+            // The analytics firehose's brokers and topics (seed 003 §8, components/aws/msk.ts).
+            "progress-service": [...platformKeys, "ANALYTICS_FIREHOSE"],
         };
         expect(eksCards.map((c) => c.service)).toEqual(Object.keys(documented));
         for (const card of nonEmpty(eksCards)) {

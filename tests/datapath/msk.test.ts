@@ -1,7 +1,7 @@
-import { validateFirehose } from "../../components/aws/msk";
+import { topicArnOf, validateFirehose } from "../../components/aws/msk";
 import { progressService } from "../../data/catalog/progress";
 import { firehoseProfiles, firehoseTopics } from "../../data/profiles/firehose";
-import { byType, nonEmpty, planOf } from "../harness";
+import { byType, nonEmpty, one, planOf } from "../harness";
 
 /** Seed 003 §8: "Analytics firehose cross-region via Kafka MirrorMaker". */
 
@@ -43,6 +43,19 @@ describe("the analytics firehose", () => {
         expect(run.error).toBeNull();
         expect(byType(run, "aws:msk/cluster:Cluster").map((c) => c.region)).toEqual(["eu-west-1"]);
         expect(byType(run, "aws:msk/replicator:Replicator")).toEqual([]);
+    });
+    it("progress produces to its region's cluster: its own IRSA role may connect and write the firehose topics only", async () => {
+        expect(topicArnOf("arn:aws:kafka:us-east-1:1:cluster/analytics-prod-us-east-1/abc-1", "t.v1")).toBe("arn:aws:kafka:us-east-1:1:topic/analytics-prod-us-east-1/abc-1/t.v1");
+        const { run } = await planOf("prod-us");
+        expect(run.error).toBeNull();
+        const policy = JSON.parse(String(o(one(run, "aws:iam/rolePolicy:RolePolicy", "us-east-1-progress-service-role-policy").inputs).policy)) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
+        const write = policy.Statement.find((s) => s.Sid === "FirehoseWrite");
+        expect(write?.Action).toEqual(["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"]);
+        expect(write?.Resource).toEqual(firehoseTopics.map((t) => expect.stringMatching(new RegExp(`^arn:aws:kafka:us-east-1:\\d+:topic/analytics-prod-us-east-1/.+/${t.replace(/\./g, "\\.")}$`))));
+        expect(progressService.secrets).toContain("ANALYTICS_FIREHOSE");
+        // Only the card that feeds analytics gets the grant.
+        const authoring = JSON.parse(String(o(one(run, "aws:iam/rolePolicy:RolePolicy", "us-east-1-authoring-service-role-policy").inputs).policy)) as { Statement: { Sid: string }[] };
+        expect(authoring.Statement.map((s) => s.Sid)).not.toContain("FirehoseWrite");
     });
     it("progress's firehose failure policy points at MSK and its replicator", () => {
         expect(progressService.failurePolicy.find((f) => f.dependency === "analytics-service")?.behavior).toContain("MSK Replicator");
