@@ -106,9 +106,9 @@ describe("the pooled services connect through their proxy", () => {
         expect(proxyRole.Statement).toHaveLength(1);
         expect(proxyRole.Statement[0].Action).toBe("rds-db:connect");
         expect(proxyRole.Statement[0].Resource).toEqual([expect.stringMatching(/^arn:aws:rds-db:eu-west-1:\d+:dbuser:cluster-[0-9A-F]+\/progress_service$/)]);
-        // The database's security group admits the proxy's besides the cluster's.
+        // The database's security group admits the proxy's besides the cluster's (and the master password's rotation function, issue 11).
         const dbSg = one(run, "aws:ec2/securityGroup:SecurityGroup", "eu-west-1-progress-service-db-sg");
-        expect((o(dbSg.inputs).ingress as P[]).map((r) => r.description)).toEqual(["EKS nodes and pods", "RDS Proxy"]);
+        expect((o(dbSg.inputs).ingress as P[]).map((r) => r.description)).toEqual(["EKS nodes and pods", "master password rotation function", "RDS Proxy"]);
         expect(byType(run, "aws:rds/proxy:Proxy").filter((p) => String(o(p.inputs).name).startsWith(assignmentService.service))).toEqual([]);
     });
     it("prod-eu: POSTGRES_URL names the proxy endpoint (the service graph's postgres path runs through it)", async () => {
