@@ -1,6 +1,7 @@
 import YAML from "yaml";
 import { Dependency, TopologyCard } from "../../data/catalog/types";
 import { Placement, RoleView } from "./model";
+import { dependencyNames } from "../../data/catalog/failure-policies";
 
 /**
  * The topology card (case study §22) of one service as the plan deployed it: the template's sections
@@ -32,7 +33,8 @@ export function outboundOf(card: TopologyCard): string[] {
     if (card.platform === "eks") {
         return card.outbound.map(dependencyName);
     }
-    return ["postgres (Cloud SQL via PgBouncer)", "redis (Memorystore)", "pubsub", "object-storage (Cloud Storage)", ...(card.roles.some((r) => r.vendorEgress) ? ["vendors (via Cloud NAT)"] : [])];
+    // The names the card's failure policies use (data/catalog/failure-policies.ts): Cloud SQL, Memorystore, Pub/Sub, Cloud Storage, each vendor.
+    return dependencyNames(card);
 }
 
 function roleBlock(r: RoleView): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { RegisteredResource } from "../engine";
 import { CloudRunServiceCard, K8sServiceCard, TopologyCard } from "../../data/catalog/types";
+import { kedaPausedReplicasAnnotation } from "../../data/residency";
 
 /**
  * What the review pack reads from a plan: the registered resources (inputs as written to
@@ -191,8 +192,11 @@ export function k8sRoleView(index: PlanIndex, w: ReviewResource): RoleView {
     const container = obj(arr(pod.containers)[0]);
     const resources = obj(container.resources);
     const fixed = typeof spec(w).replicas === "number" ? (spec(w).replicas as number) : w.type === K8S.cronJob ? null : 1;
-    const minReplicas = scaler ? ((spec(scaler).minReplicaCount as number | undefined) ?? null) : fixed;
-    const maxReplicas = scaler ? ((spec(scaler).maxReplicaCount as number | undefined) ?? null) : fixed;
+    // A paused autoscaler (a writer held in a passive region, data/residency.ts) pins the count it names.
+    const paused = scaler ? str(obj(meta(scaler).annotations)[kedaPausedReplicasAnnotation]) : undefined;
+    const pinned = paused !== undefined ? Number(paused) : undefined;
+    const minReplicas = pinned ?? (scaler ? ((spec(scaler).minReplicaCount as number | undefined) ?? null) : fixed);
+    const maxReplicas = pinned ?? (scaler ? ((spec(scaler).maxReplicaCount as number | undefined) ?? null) : fixed);
     const triggers = scaler ? arr(spec(scaler).triggers).map((t) => `${str(obj(t).type) ?? "?"}${str(obj(t).name) ? `:${str(obj(t).name)}` : ""}`) : [];
     const spread = arr(pod.topologySpreadConstraints).map(obj);
     const zone = spread.find((c) => c.topologyKey === "topology.kubernetes.io/zone");

@@ -1,4 +1,5 @@
 import { assignmentService } from "../../data/catalog/assignment";
+import { dependencyNames } from "../../data/catalog/failure-policies";
 import { notificationService } from "../../data/catalog/notification";
 import { CloudRunServiceCard, K8sServiceCard } from "../../data/catalog/types";
 import { Finding } from "../../data/findings";
@@ -36,13 +37,8 @@ export const mailCard: CloudRunServiceCard = {
         { ...notificationService.roles[0], name: "mail-api", ingress: "load-balancer" },
         { ...notificationService.roles[0], name: "mail-worker", ingress: "internal" },
     ],
-    failurePolicy: [
-        { dependency: "postgres", behavior: "queue in Pub/Sub", ...fixturePolicy },
-        { dependency: "redis", behavior: "skip dedup cache", ...fixturePolicy },
-        { dependency: "pubsub", behavior: "retry with backoff", ...fixturePolicy },
-        { dependency: "object-storage", behavior: "send without attachments", ...fixturePolicy },
-        { dependency: "vendors", behavior: "fail over to the next vendor", ...fixturePolicy },
-    ],
+    // One policy per dependency the mail card's roles use, under the names data/catalog/failure-policies.ts gives them.
+    failurePolicy: dependencyNames({ ...notificationService, service: "mail-service" }).map((dependency) => ({ dependency, behavior: `degrade ${dependency}`, ...fixturePolicy })),
     runbook: "runbooks/mail-service.md",
 };
 
