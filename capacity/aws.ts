@@ -4,6 +4,10 @@ import type { DeployContext } from "../data/context";
 import { AwsProfile, awsProfiles, rdsInstanceMemoryGiB } from "../data/profiles/aws";
 import type { ResolvedReplicas } from "../data/replicas";
 import { DbClient, connectionBudget, connectionBudgetFinding } from "./db-budget";
+import { poolerClientFinding, poolerServerFinding } from "./db-pooler";
+import { poolerProfiles } from "../data/profiles/pooler";
+import { jetStreamFindings } from "./jetstream";
+import { cdnFindings } from "./cdn";
 import { Finding, finding } from "../data/findings";
 import { allocatable, instanceShapes, InstanceShape } from "./instances";
 import { NodeOverhead, PoolWorkload, nodesNeeded, poolFit, poolFitFinding } from "./node-pools";
@@ -216,6 +220,9 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
     // The first active region is the global primary the passive regions replicate (stacks/aws.ts).
     const primary = ctx.config.aws.regions.find((r) => r.role === "active")?.region;
     out.push(...documentAdjustments(ctx, profile));
+    if (cards.length > 0) {
+        out.push(...jetStreamFindings(ctx, cards, profile), ...cdnFindings(ctx));
+    }
     for (const region of ctx.config.aws.regions) {
         for (const pool of nodePools) {
             const size = nodeGroupSize(pool, cards, ctx.replicas, profile);
@@ -244,6 +251,10 @@ export function awsCapacityFindings(ctx: DeployContext): Finding[] {
             out.push(auroraMaxConnectionsFinding(db, profile.aurora));
             const reserved = card.database?.reservedConnections ?? 0;
             out.push(connectionBudgetFinding(connectionBudget({ database: db, maxConnections: max, reserved, clients: dbClients(card, ctx.replicas, profile.environment) })));
+            if (card.database?.pooled) {
+                const pooler = poolerProfiles[profile.environment];
+                out.push(poolerServerFinding(db, max, reserved, pooler), poolerClientFinding(db, dbClients(card, ctx.replicas, profile.environment), max, pooler));
+            }
             if (hasPassive && region.region === primary) {
                 out.push(
                     finding(

@@ -4,6 +4,7 @@ import type { DeployContext } from "../data/context";
 import { GcpProfile, gcpProfiles, pgbouncerServerPools } from "../data/profiles/gcp";
 import { connectionBudget, connectionBudgetFinding } from "./db-budget";
 import { Finding, finding } from "../data/findings";
+import { notificationEnvelopeFindings } from "./notification-envelope";
 
 /**
  * The GCP capacity model (seed 001 §7 targets, §4 limits) and the adjustments the clouds force on
@@ -287,7 +288,8 @@ export function gcpCapacityFindings(ctx: DeployContext): Finding[] {
             pgbouncerClientFinding(ctx, card, profile),
             pgbouncerServerFinding(card, profile),
             ...pgbouncerVmFinding(ctx, card, profile),
-            ...natFindings(ctx, card, profile), ...adjustmentFindings(ctx, card, profile));
+            ...natFindings(ctx, card, profile), ...adjustmentFindings(ctx, card, profile),
+            ...notificationEnvelopeFindings(ctx, card, profile));
     }
     return out;
 }

@@ -15,6 +15,9 @@ import { auroraCopyMechanism, awsCopyPlan, dnsPlan, homeHostname, homesOf, valid
 import { RegionCopies } from "../components/aws/region-copies";
 import { TenantDirectory } from "../components/aws/tenant-directory";
 import { bucketName } from "../components/aws/service-binding";
+import { cdnAllowed } from "../data/cdn";
+import { AnalyticsFirehose, FirehoseReplicator } from "../components/aws/msk";
+import { firehoseTopics } from "../data/profiles/firehose";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
 
@@ -106,7 +109,17 @@ export function deployAws(
     // Each service's IRSA role per region: the identity a Cloud Run service admits it by (issue 15).
     const roleArns: Record<string, pulumi.Output<string>[]> = {};
     const randomProvider = new random.Provider("random-aws", {});
+    // CloudFront's certificate, its WAF (CLOUDFRONT scope) and log delivery exist only in us-east-1 (components/aws/cdn.ts).
+    // Only where the residency zone allows CloudFront (data/cdn.ts).
+    const edgeProvider = cdnAllowed(config.residency)
+        ? new aws.Provider("aws-edge-us-east-1", {
+              region: "us-east-1",
+              allowedAccountIds: [config.aws.accountId],
+              defaultTags: { tags: { ...standardTags({ environment: config.environment, owner: config.owner, service: "platform" }), residency: config.residency } },
+          })
+        : undefined;
 
+    const firehoses: { firehose: AnalyticsFirehose; provider: aws.Provider }[] = [];
     for (const r of regionOrder(ctx)) {
         const provider = awsProvider(ctx, r.region);
         providers[r.region] = provider;
@@ -137,10 +150,14 @@ export function deployAws(
                 xapiIngestPath,
                 features: config.features,
                 flagdImage: config.images["flagd"],
+                cdn: edgeProvider && { edgeProvider, residency: config.residency },
             },
             { provider },
         );
         platforms[r.region] = platform;
+        if (platform.firehose) {
+            firehoses.push({ firehose: platform.firehose, provider });
+        }
         if (r.region === primary) {
             globals = { ...platform.globalDatabases };
         }
@@ -234,6 +251,16 @@ export function deployAws(
             { provider: providers[first] },
         );
         outputs["tenantDirectory"] = { table: directory.tableName, homes: Object.fromEntries(homes.map((h) => [h.active, homeHostname(h.active, config.domain)])) };
+    }
+    // The analytics region is the first active one (the tenants' home); MSK Replicator feeds it from every
+    // other active region of the stack, all inside its residency zone (seed 003 §8).
+    const [analytics, ...others] = firehoses;
+    for (const other of others) {
+        new FirehoseReplicator(
+            `firehose-${other.firehose.region}-to-${analytics.firehose.region}`,
+            { environment: config.environment, accountId: config.aws.accountId, source: other.firehose, target: analytics.firehose, topics: firehoseTopics },
+            { provider: analytics.provider },
+        );
     }
     return { outputs, regions, roleArns };
 }

@@ -126,6 +126,8 @@ function deployCard(
         secretAccess[role.name] = role.secrets.filter((p) => globalPurposes.has(p));
     }
     secretAccess["pgbouncer"] = ["db-app-password"];
+    // The migration job's identity: the migrator's password only (components/gcp/migration.ts).
+    secretAccess["migrate"] = ["db-migrator-password"];
     // Vendor credentials are per tenant and read at run time (never mounted): each role reads its vendors' prefix.
     const prefixAccess: Record<string, string[]> = {};
     for (const role of card.roles) {
@@ -137,13 +139,15 @@ function deployCard(
     const identities = new Identities(`${unit}-identities`, {
         project: config.gcp.project,
         unit,
-        identities: [...card.roles.map((r) => r.name), "pgbouncer", "pubsub-push"],
+        identities: [...card.roles.map((r) => r.name), "pgbouncer", "pubsub-push", "migrate"],
         // PgBouncer and the push identity run no application code: no telemetry grants.
         telemetry: card.roles.map((r) => r.name),
         secretAccess,
         secretIds: secrets.ids,
         prefixAccess,
         projectNumber: project.projectNumber,
+        // The vendor-template store is the same bucket (no separate one exists), so these are all its signers.
+        signers: card.urlSigners ?? [],
         provider: s.global,
     });
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { masterSecretRotation, rotationSecurityGroup } from "./rotation";
+import { poolerSecurityGroup } from "./pooler";
 
 /**
  * How a region's cluster takes part: `standalone` (its own regional cluster), `global-primary`
@@ -41,6 +42,11 @@ export interface AuroraDatabaseArgs {
     readonly zones: pulumi.Input<string[]>;
     /** The EKS cluster security group: the only source admitted on 5432. */
     readonly clientSecurityGroupId: pulumi.Input<string>;
+    /**
+     * The service connects through a pooler (components/aws/pooler.ts): the database makes the pooler's
+     * security group too (5432 from the EKS cluster in, 5432 to the VPC out) and admits it.
+     */
+    readonly pooler?: { readonly vpcCidr: string };
     /** CMK of the database data class (storage, Performance Insights). */
     readonly databaseKeyArn: pulumi.Input<string>;
     /** CMK of the secrets data class (Secrets Manager). */
@@ -131,6 +137,8 @@ export class AuroraDatabase extends pulumi.ComponentResource {
     /** ARN of the secret holding the master credentials (RDS-managed, or ours for a global primary); absent on a secondary. */
     readonly masterSecretArn?: pulumi.Output<string>;
     readonly instances: readonly aws.rds.ClusterInstance[];
+    /** The pooler's security group, when the service connects through one. */
+    readonly poolerSecurityGroupId?: pulumi.Output<string>;
 
     constructor(name: string, args: AuroraDatabaseArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
         super("learning-platform:aws:AuroraDatabase", name, {}, opts);
@@ -147,6 +155,10 @@ export class AuroraDatabase extends pulumi.ComponentResource {
         const rotates = args.role === "global-primary" && args.masterRotation !== undefined;
         const rotationSg = rotates && args.masterRotation ? rotationSecurityGroup(`${name}-rotation-sg`, { vpcId: args.vpcId, vpcCidr: args.masterRotation.vpcCidr, identifier, tags }, o) : undefined;
         const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { description: `${identifier} isolated data subnets`, subnetIds: args.isolatedSubnetIds, tags }, o);
+        const poolerSg = args.pooler
+            ? poolerSecurityGroup(`${name}-pooler-sg`, { service: args.service, vpcId: args.vpcId, vpcCidr: args.pooler.vpcCidr, clientSecurityGroupId: args.clientSecurityGroupId }, o)
+            : undefined;
+        this.poolerSecurityGroupId = poolerSg?.id;
         const sg = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
@@ -155,6 +167,7 @@ export class AuroraDatabase extends pulumi.ComponentResource {
                 ingress: [
                     { protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [args.clientSecurityGroupId], description: "EKS nodes and pods" },
                     ...(rotationSg ? [{ protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [rotationSg.id], description: "master password rotation function" }] : []),
+                    ...(poolerSg ? [{ protocol: "tcp", fromPort: postgresPort, toPort: postgresPort, securityGroups: [poolerSg.id], description: "RDS Proxy" }] : []),
                 ],
                 egress: [],
                 tags,

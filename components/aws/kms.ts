@@ -45,6 +45,18 @@ export function keyPolicy(dataClass: DataClass, accountId: string, region: strin
             Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` } },
         });
     }
+    if (dataClass === "object-storage") {
+        // CloudFront's origin access control reads SSE-KMS objects of the drafts buckets (components/aws/cdn.ts):
+        // this account's distributions only, and only through S3 in this region.
+        statements.push({
+            Sid: "CloudFrontOriginAccessDecrypt",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: { ArnLike: { "AWS:SourceArn": `arn:aws:cloudfront::${accountId}:distribution/*` }, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+        });
+    }
     if (dataClass === "volumes") {
         // Managed node groups launch through Auto Scaling, whose service-linked role must use the key for encrypted root volumes.
         const asg = `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;

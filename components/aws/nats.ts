@@ -61,6 +61,8 @@ export const natsAccount = "APP";
 export const natsMonitorPort = 8222;
 /** The server certificate's Secret (server + route TLS); its `ca.crt` is the cluster CA. */
 export const natsServerTlsSecret = "nats-server-tls";
+/** The stream-admin principal's client certificate (NACK's controller and operations use it). */
+export const natsStreamAdminTlsSecret = "nats-stream-admin-tls";
 /** The Secret each client namespace gets from its own Certificate: `ca.crt`, `tls.crt`, `tls.key`. */
 export const natsClientTlsSecret = "nats-client-tls";
 
@@ -110,6 +112,8 @@ export class NatsJetStream extends pulumi.ComponentResource {
 
     /** Secrets Manager secret of the stream-admin credentials (operations). */
     readonly streamAdminSecretArn: pulumi.Output<string>;
+    /** The stream-admin client certificate: what logs in as stream-admin waits for its Secret. */
+    readonly streamAdminCertificate: pulumi.Resource;
 
     constructor(name: string, args: NatsJetStreamArgs, opts: pulumi.ComponentResourceOptions & { provider: k8s.Provider; awsProvider: aws.Provider }) {
         super("learning-platform:k8s:NatsJetStream", name, {}, opts);
@@ -139,10 +143,10 @@ export class NatsJetStream extends pulumi.ComponentResource {
             },
             certOpts,
         );
-        // The stream-admin's client certificate: operations mount it when they apply the declared streams.
-        leafCertificate(
+        // The stream-admin's client certificate: NACK's controller (components/k8s/jetstream.ts) and operations use it.
+        this.streamAdminCertificate = leafCertificate(
             `${name}-stream-admin-tls`,
-            { objectName: "nats-stream-admin", namespace: ns.metadata.name, secretName: "nats-stream-admin-tls", commonName: streamAdminUser, usages: ["client auth"], labels: args.labels },
+            { objectName: "nats-stream-admin", namespace: ns.metadata.name, secretName: natsStreamAdminTlsSecret, commonName: streamAdminUser, usages: ["client auth"], labels: args.labels },
             certOpts,
         );
 

@@ -14,10 +14,14 @@ import { AccessLogBucket } from "./access-logs";
 import { Edge, gatewayName, gatewayNamespace } from "./edge";
 import { EksCluster } from "./eks";
 import { KmsKeys } from "./kms";
-import { NatsJetStream, NatsUser, natsAccount, natsClientTlsSecret } from "./nats";
+import { NatsJetStream, NatsUser, natsAccount, natsClientTlsSecret, natsStreamAdminTlsSecret } from "./nats";
 import { CertManager } from "./cert-manager";
-import { natsPermissionsOf, streamAdminPermissions } from "../../data/broker";
+import { natsPermissionsOf, streamAdminPermissions, streamAdminUser } from "../../data/broker";
 import { credentialRotationDays, masterPasswordRotationDays, rotationSlots } from "../../data/rotation";
+import { DatabasePooler } from "./pooler";
+import { AnalyticsFirehose } from "./msk";
+import { firehoseProfiles, firehoseTopics } from "../../data/profiles/firehose";
+import { poolerProfiles } from "../../data/profiles/pooler";
 import { Network } from "./network";
 import { ClusterAddons, monitorSelector, namespaces } from "./observability";
 import { ServiceMesh } from "./mesh";
@@ -40,6 +44,8 @@ export interface CopyHost {
     readonly keyArns: Readonly<Record<DataClass, pulumi.Output<string>>>;
 }
 import { ReleaseControllers, dbBootstrapAccess } from "./release";
+import { JetStreamStreams } from "../k8s/jetstream";
+import { streamProfiles, streamsOf } from "../../data/streams";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
 export interface GlobalDatabaseRef {
@@ -95,6 +101,8 @@ export interface AwsRegionalPlatformArgs {
     readonly flagdImage: string;
     /** Deployment time (ms since the epoch): picks the credential rotation period (data/rotation.ts); default now. */
     readonly nowMs?: number;
+    /** CDN-fronted buckets (authoring's drafts): the us-east-1 provider CloudFront's certificate and WAF need, and the residency zone. */
+    readonly cdn?: { readonly edgeProvider: aws.Provider; readonly residency: string };
 }
 
 /** Validates the composition's inputs; pure. */
@@ -127,6 +135,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
     readonly databases: Readonly<Record<string, AuroraDatabase>>;
     readonly globalDatabases: Readonly<Record<string, GlobalDatabaseRef>>;
     readonly redisEndpoint?: pulumi.Output<string>;
+    /** The analytics firehose's MSK cluster (active regions of stacks whose cards feed analytics-service). */
+    readonly firehose?: AnalyticsFirehose;
     readonly nodeGroupSizes: Readonly<Record<NodePool, NodeGroupSize>>;
     /** Secret keys created without a value (no source here): operations sets them. */
     readonly secretsPendingValues: Readonly<Record<string, readonly string[]>>;
@@ -290,6 +300,28 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             { parent: this, provider: k8sProvider, awsProvider: provider },
         );
 
+        // Every stream the cards publish to, declared through NACK (components/k8s/jetstream.ts).
+        new JetStreamStreams(
+            `${name}-jetstream`,
+            {
+                environment: args.environment,
+                namespace: "nats",
+                natsUrl: nats.url,
+                // NACK logs in as the stream-admin principal (creates and updates the declared streams, never deletes),
+                // with the stream-admin client certificate NATS verifies (issue 11: TLS on every client connection).
+                controllerCredentials: nats.credentials[streamAdminUser],
+                clientTlsSecretName: natsStreamAdminTlsSecret,
+                streams: streamsOf(args.cards),
+                profile: streamProfiles[args.environment],
+                nodePoolLabel,
+                labels,
+                protect,
+                after: [nats.release, addons.externalSecrets, nats.streamAdminCertificate],
+                login: { awsProvider: provider, region: args.region, environment: args.environment, oidc: eks.oidc, secretsKeyArn: kms.arns.secrets, recoveryDays: secretRecoveryDays },
+            },
+            { parent: this, provider: k8sProvider },
+        );
+
         const needsRedis = args.cards.some((c) => c.outbound.some((d) => d.kind === "redis"));
         const redis = needsRedis
             ? new RedisCluster(
@@ -321,6 +353,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         this.redisEndpoint = redis?.configurationEndpoint;
 
         const databases: Record<string, AuroraDatabase> = {};
+        const poolers: Record<string, DatabasePooler> = {};
         const globals: Record<string, GlobalDatabaseRef> = {};
         for (const card of args.cards) {
             if (!card.database) {
@@ -328,6 +361,9 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             }
             const role: AuroraRole = args.role === "passive" ? "global-secondary" : args.globalPrimary ? "global-primary" : "standalone";
             const joining = args.globalDatabases?.[card.service];
+            // The pooler fronts a writer: a passive region's read-only secondary gets one when it is promoted (README).
+            const pooled = card.database.pooled === true && role !== "global-secondary";
+
             const db = new AuroraDatabase(
                 `${name}-${card.service}-db`,
                 {
@@ -346,6 +382,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     isolatedSubnetIds: net.isolatedSubnetIds,
                     zones: net.zones,
                     clientSecurityGroupId: eks.clusterSecurityGroupId,
+                    pooler: pooled ? { vpcCidr: args.vpcCidr } : undefined,
                     databaseKeyArn: kms.arns.database,
                     secretsKeyArn: kms.arns.secrets,
                     backupRetentionDays: profile.backupRetentionDays,
@@ -363,11 +400,54 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 p,
             );
             databases[card.service] = db;
+            if (db.poolerSecurityGroupId) {
+                poolers[card.service] = new DatabasePooler(
+                    `${name}-${card.service}-pooler`,
+                    {
+                        service: card.service,
+                        environment: args.environment,
+                        region: args.region,
+                        accountId: args.accountId,
+                        clusterIdentifier: db.cluster.clusterIdentifier,
+                        clusterResourceId: db.clusterResourceId,
+                        dbUsers: [dbUserOf(card.service)],
+                        subnetIds: net.isolatedSubnetIds,
+                        securityGroupId: db.poolerSecurityGroupId,
+                        profile: poolerProfiles[args.environment],
+                        logsKeyArn: kms.arns.logs,
+                        logRetentionDays: profile.logRetentionDays,
+                        after: [...db.instances.slice(0, 1)],
+                    },
+                    p,
+                );
+            }
             if (db.globalCluster) {
                 globals[card.service] = { globalClusterId: db.globalCluster.id, primaryResources: [db.cluster, ...db.instances.slice(0, 1)] };
             }
         }
         this.databases = databases;
+
+        // Seed 003 §8: the analytics firehose, where a card feeds analytics-service (progress).
+        const feedsAnalytics = args.cards.some((c) => c.outbound.some((d) => d.kind === "service" && d.name === "analytics-service"));
+        if (args.role === "active" && feedsAnalytics) {
+            this.firehose = new AnalyticsFirehose(
+                `${name}-firehose`,
+                {
+                    environment: args.environment,
+                    region: args.region,
+                    vpcId: net.vpcId,
+                    vpcCidr: args.vpcCidr,
+                    subnetIds: net.privateSubnetIds,
+                    clientSecurityGroupId: eks.clusterSecurityGroupId,
+                    keyArn: kms.arns.database,
+                    logsKeyArn: kms.arns.logs,
+                    logRetentionDays: profile.logRetentionDays,
+                    profile: firehoseProfiles[args.environment],
+                    protect,
+                },
+                p,
+            );
+        }
         this.globalDatabases = globals;
 
         const edge = new Edge(
@@ -425,8 +505,17 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         for (const card of args.cards) {
             const db = databases[card.service];
             const sources: SecretSources = {
-                postgres: db && card.database ? { host: db.writerEndpoint, readerHost: db.readerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId } : undefined,
+                postgres:
+                    db && card.database
+                        ? poolers[card.service]
+                            ? { host: poolers[card.service].endpoint, readerHost: db.readerEndpoint, port: poolers[card.service].port, database: card.database.name, clusterResourceId: db.clusterResourceId, proxyResourceId: poolers[card.service].proxyResourceId }
+                            : { host: db.writerEndpoint, readerHost: db.readerEndpoint, port: db.port, database: card.database.name, clusterResourceId: db.clusterResourceId }
+                        : undefined,
                 redis: redis?.users[card.service] ? { host: redis.configurationEndpoint, port: redis.port, ...redis.users[card.service] } : undefined,
+                firehose:
+                    this.firehose && card.outbound.some((d) => d.kind === "service" && d.name === "analytics-service")
+                        ? { bootstrapBrokers: this.firehose.bootstrapBrokers, clusterArn: this.firehose.cluster.arn, topics: firehoseTopics }
+                        : undefined,
                 natsCredentials: nats.credentials[card.service],
                 otlpEndpoint: addons.otlpEndpoint,
             };
@@ -447,6 +536,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                     secretRecoveryDays,
                     accessLogs,
                     rotation,
+                    cdn: args.cdn && { edgeProvider: args.cdn.edgeProvider, domain: args.domain, residency: args.cdn.residency, logRetentionDays: profile.logRetentionDays },
                 },
                 p,
             );

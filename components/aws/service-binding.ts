@@ -9,6 +9,8 @@ import { K8sServiceCard } from "../../data/catalog/types";
 import { ServiceBinding } from "../contracts";
 import { OidcIdentity, irsaRole } from "./irsa";
 import { bucketAccessLogging } from "./access-logs";
+import { AuthoringCdn } from "./cdn";
+import { topicArnOf } from "./msk";
 
 /** Where a service's secret values come from in this region (each optional: absent → no value). */
 export interface SecretSources {
@@ -19,9 +21,13 @@ export interface SecretSources {
         readonly port: number;
         readonly database: string;
         readonly clusterResourceId: pulumi.Output<string>;
+        /** Set when the host is the service's RDS Proxy (`prx-…`): `rds-db:connect` names the proxy, not the cluster. */
+        readonly proxyResourceId?: pulumi.Output<string>;
     };
     /** The service's own ElastiCache user (RBAC) and its current password. */
     readonly redis?: { readonly host: pulumi.Output<string>; readonly port: number; readonly userName: string; readonly password: pulumi.Output<string> };
+    /** The analytics firehose of this region (seed 003 §8), for a card that feeds it. */
+    readonly firehose?: { readonly bootstrapBrokers: pulumi.Output<string>; readonly clusterArn: pulumi.Output<string>; readonly topics: readonly string[] };
     /** The service's NATS client URL with its credentials. */
     readonly natsCredentials?: pulumi.Output<string>;
     readonly otlpEndpoint: string;
@@ -56,7 +62,15 @@ export interface ServiceCloudResourcesArgs {
     readonly accessLogs: { readonly bucketName: pulumi.Input<string>; readonly ready: readonly pulumi.Resource[] };
     /** Rotation slots of this deployment (data/rotation.ts): the signing key is renewed each period. */
     readonly rotation: RotationSlots;
+    /** For buckets served through a CDN (BucketSpec `cdn`): the us-east-1 provider and the stack's zone. */
+    readonly cdn?: { readonly edgeProvider: aws.Provider; readonly domain: string; readonly residency: string; readonly logRetentionDays: number };
 }
+
+/** The secret key carrying the firehose's bootstrap brokers and topics (JSON). */
+export const firehoseKey = "ANALYTICS_FIREHOSE";
+
+/** The secret key a CDN-fronted bucket's signer reads (created by the CDN, not from a source). */
+export const cdnSigningKey = "CDN_SIGNING";
 
 /** The Postgres role a service logs in as with IAM authentication (case study §19: a database role per service). */
 export function dbUserOf(service: string): string {
@@ -108,6 +122,16 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                     // The service's own user (RBAC): its key prefix only.
                     return r && pulumi.interpolate`rediss://${r.userName}:${r.password}@${r.host}:${r.port}`;
                 }
+                case firehoseKey: {
+                    // A passive region has no cluster until it is promoted: the producer stays off there.
+                    const f = sources.firehose;
+                    return f
+                        ? pulumi.interpolate`${f.bootstrapBrokers}`.apply((b) => JSON.stringify({ bootstrapBrokers: b, auth: "AWS_MSK_IAM", tls: true, topics: f.topics }))
+                        : pulumi.output(JSON.stringify({ disabled: "no analytics firehose in this region" }));
+                }
+                case cdnSigningKey:
+                    // No CDN in this stack (data/cdn.ts): the service signs S3 presigned URLs instead.
+                    return pulumi.output(JSON.stringify({ mode: "s3-presigned", urlTtlSeconds: 600 }));
                 case "NATS_CREDS":
                     return sources.natsCredentials;
                 case "INTERNAL_SVC_JWT_SIGNING_KEY":
@@ -126,7 +150,11 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
         const secretNames: Record<string, pulumi.Output<string>> = {};
         const secretArns: pulumi.Output<string>[] = [];
         const pending: string[] = [];
+        const cdnBucket = args.cdn ? card.buckets.find((b) => b.cdn) : undefined;
         for (const key of card.secrets) {
+            if (key === cdnSigningKey && cdnBucket) {
+                continue;
+            }
             // A value operations put: the tags say which switch governs it (the start-up check reads them).
             const feature = featureOfSecret(key);
             const secretTags = feature
@@ -177,13 +205,56 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
             new aws.s3.BucketLifecycleConfiguration(`${b}-lifecycle`, { bucket: bucket.id, rules }, o);
             // Who read or wrote what: S3 server access logs to the region's locked log bucket.
             bucketAccessLogging(`${b}-access-logs`, { id: bucket.id, name: bucket.bucket }, args.accessLogs, o);
+            // The CDN (seed 002 §4–§5) reads this bucket through origin access control: its distribution only.
+            const cdn =
+                spec.cdn && args.cdn
+                    ? new AuthoringCdn(
+                          `${b}-cdn`,
+                          {
+                              service: card.service,
+                              environment: args.environment,
+                              region: args.region,
+                              accountId: args.accountId,
+                              domain: args.cdn.domain,
+                              residency: args.cdn.residency,
+                              bucketId: bucket.id,
+                              bucketArn: bucket.arn,
+                              bucketRegionalDomainName: bucket.bucketRegionalDomainName,
+                              secretsKeyArn: args.secretsKeyArn,
+                              secretRecoveryDays: args.secretRecoveryDays,
+                              randomProvider: args.randomProvider,
+                              edgeProvider: args.cdn.edgeProvider,
+                              logRetentionDays: args.cdn.logRetentionDays,
+                              protect: args.protect,
+                          },
+                          { parent: this, provider: opts.provider },
+                      )
+                    : undefined;
+            if (cdn) {
+                secretNames[cdnSigningKey] = cdn.signingSecret.name;
+                secretArns.push(cdn.signingSecret.arn);
+            }
             new aws.s3.BucketPolicy(
                 `${b}-tls-only`,
                 {
                     bucket: bucket.id,
                     policy: pulumi.jsonStringify({
                         Version: "2012-10-17",
-                        Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+                        Statement: [
+                            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                            ...(cdn
+                                ? [
+                                      {
+                                          Sid: "CloudFrontOriginAccessControl",
+                                          Effect: "Allow",
+                                          Principal: { Service: "cloudfront.amazonaws.com" },
+                                          Action: "s3:GetObject",
+                                          Resource: pulumi.interpolate`${bucket.arn}/*`,
+                                          Condition: { StringEquals: { "AWS:SourceArn": cdn.distribution.arn } },
+                                      },
+                                  ]
+                                : []),
+                        ],
                     }),
                 },
                 o,
@@ -226,8 +297,15 @@ export class ServiceCloudResources extends pulumi.ComponentResource {
                 Sid: "ConnectAsOwnDbUser",
                 Effect: "Allow",
                 Action: "rds-db:connect",
-                Resource: [pulumi.interpolate`arn:aws:rds-db:${args.region}:${args.accountId}:dbuser:${sources.postgres.clusterResourceId}/${dbUserOf(card.service)}`],
+                Resource: [pulumi.interpolate`arn:aws:rds-db:${args.region}:${args.accountId}:dbuser:${sources.postgres.proxyResourceId ?? sources.postgres.clusterResourceId}/${dbUserOf(card.service)}`],
             });
+        }
+        if (sources.firehose && card.secrets.includes(firehoseKey)) {
+            const f = sources.firehose;
+            statements.push(
+                { Sid: "FirehoseConnect", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: [f.clusterArn] },
+                { Sid: "FirehoseWrite", Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: f.topics.map((t) => f.clusterArn.apply((arn) => topicArnOf(arn, t))) },
+            );
         }
         if (statements.length > 0) {
             new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, o);

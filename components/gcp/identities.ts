@@ -27,6 +27,12 @@ export interface IdentitiesArgs {
     readonly prefixAccess?: Readonly<Record<string, readonly string[]>>;
     /** Project number: IAM conditions name secrets as `projects/<number>/secrets/<id>`. */
     readonly projectNumber?: pulumi.Input<string>;
+    /**
+     * Identities that sign URLs (V4 signed URLs for staff downloads, seed 001 §4.3). A Cloud Run
+     * identity has no key file: the client library signs through IAM `signBlob`, which needs
+     * `iam.serviceAccounts.signBlob` on the account itself, granted on that one account only.
+     */
+    readonly signers?: readonly string[];
     readonly provider: gcp.Provider;
 }
 
@@ -90,6 +96,17 @@ export class Identities extends pulumi.ComponentResource {
                     child,
                 );
             }
+        }
+        for (const id of args.signers ?? []) {
+            const account = accounts[id];
+            if (!account) {
+                throw new pulumi.ResourceError(`signer ${id} is not one of the identities (${args.identities.join(", ")})`, this);
+            }
+            new gcp.serviceaccount.IAMMember(
+                `${name}-${id}-signs-as-itself`,
+                { serviceAccountId: account.name, role: "roles/iam.serviceAccountTokenCreator", member: account.member },
+                child,
+            );
         }
         this.emails = emails;
         this.accounts = accounts;

@@ -5,6 +5,7 @@ import { CloudRunServiceCard, Environment, ReplicaRange } from "../../data/catal
 import { GcpProfile } from "../../data/profiles/gcp";
 import { CloudRunService, effectiveInstances, validateCloudRunRole } from "./cloudrun";
 import { Database } from "./database";
+import { MigrationJob } from "./migration";
 import { Identities } from "./identities";
 import { CmekAgent } from "./project";
 import { PgBouncer, pgbouncerSettings } from "./pgbouncer";
@@ -234,6 +235,28 @@ export class RegionalPlatform extends pulumi.ComponentResource {
             child,
         );
 
+        // Migrations (and the extensions of seed 001 §4.1) run before any service revision rolls out.
+        const migration = new MigrationJob(
+            `${name}-migrate`,
+            {
+                jobName: `${unit}-migrate`,
+                region,
+                image: args.image,
+                extensions: card.postgresExtensions ?? [],
+                serviceAccountEmail: identities.emails["migrate"],
+                connectorId: this.network.connectorId,
+                keyId: args.key.keyId,
+                databaseHost: this.database.privateIp,
+                serverCaCerts: this.database.primary.serverCaCerts,
+                databaseName: unit.replace(/-/g, "_"),
+                databaseUser: migratorUser,
+                passwordSecret: secrets.names["db-migrator-password"],
+                deletionProtection: args.protect,
+                provider: args.provider,
+                dependsOn: [...keyDeps, this.database],
+            },
+            child,
+        );
         const secretNameOf = (purpose: string) => regionalSecrets[purpose] ?? secrets.names[purpose];
         // Vendor credentials are per tenant (`vendor/{vendor}/{tenantId}/{credKind}`, seed 001 §4.5) and
         // operations add them: the services read them through the Secret Manager API when a tenant's
@@ -286,7 +309,7 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                     customAudiences: role.ingress === "internal-load-balancer" && args.peers ? [args.peers.audience] : undefined,
                     deletionProtection: args.protect,
                     provider: args.provider,
-                    dependsOn: keyDeps,
+                    dependsOn: [...keyDeps, migration],
                 },
                 child,
             );

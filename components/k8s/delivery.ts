@@ -9,6 +9,7 @@ import { roleLabels, serviceLabels, shortName, workloadName } from "../../data/n
 import { hbonePort } from "../../data/mesh";
 import { ClusterServices, ServiceBinding } from "../contracts";
 import { httpPort, podSpec } from "./pod";
+import { routePolicyOf, routeTimeout } from "./observability";
 
 /**
  * Progressive delivery on EKS with Flagger (components/aws/release.ts installs it): per role that the
@@ -92,6 +93,8 @@ export function canarySpec(card: K8sServiceCard, role: K8sRole, environment: Env
     }
     const wl = workloadName(card, role);
     const edge = role.exposure.reach === "edge";
+    // The card's route deadline (case study §14: 800 ms); Flagger writes it into the HTTPRoute it owns.
+    const routePolicy = routePolicyOf(card, role);
     return {
         provider: "gatewayapi:v1",
         targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: wl },
@@ -103,7 +106,7 @@ export function canarySpec(card: K8sServiceCard, role: K8sRole, environment: Env
             targetPort: "http",
             portName: "http",
             // The edge route Flagger owns: same Gateway, same path prefix as before the controller.
-            ...(edge ? { gatewayRefs: [{ name: cluster.gatewayName, namespace: cluster.gatewayNamespace }], match: [{ uri: { prefix: role.exposure.pathPrefix } }], timeout: "30s" } : {}),
+            ...(edge ? { gatewayRefs: [{ name: cluster.gatewayName, namespace: cluster.gatewayNamespace }], match: [{ uri: { prefix: role.exposure.pathPrefix } }], ...(routePolicy ? { timeout: routeTimeout(routePolicy) } : {}) } : {}),
         },
         analysis: canaryAnalysis(card, role, s),
     };

@@ -591,7 +591,17 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             );
         }
         if (progressive) {
-            roleCanary(logical, card, role, args.environment, cluster, meta(wl), scaler !== undefined, { ...ctx.crd, dependsOn: [...platform.crdsReady, ...(scaler ? [scaler] : [])] });
+            const canary = roleCanary(logical, card, role, args.environment, cluster, meta(wl), scaler !== undefined, { ...ctx.crd, dependsOn: [...platform.crdsReady, ...(scaler ? [scaler] : [])] });
+            // Flagger names the HTTPRoute it owns after the Canary's service (the role's workload name): the
+            // card's timeout, retry and breaker attach to it as to a route of the program's own.
+            const routePolicy = role.exposure?.reach === "edge" ? routePolicyOf(card, role) : undefined;
+            if (routePolicy) {
+                new k8s.apiextensions.CustomResource(
+                    `${logical}-traffic-policy`,
+                    { apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "BackendTrafficPolicy", metadata: meta(wl), spec: edgeTrafficPolicySpec(wl, routePolicy) },
+                    { ...ctx.crd, dependsOn: [canary] },
+                );
+            }
         }
 
         // A stopped role has no pods to protect (and a minAvailable over zero replicas would block every drain).

@@ -92,7 +92,8 @@ export const authoringService: K8sServiceCard = {
         { kind: "service", name: "ai-gateway-service", namespace: "ai-gateway", port: 8080 },
         { kind: "service", name: "catalog-service", namespace: "catalog", port: 8080 },
     ],
-    secrets: ["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT", "AI_GATEWAY_URL", "AI_GATEWAY_TOKEN"],
+    // CDN_SIGNING: the CloudFront base URL, key pair id and private key previews are signed with (components/aws/cdn.ts).
+    secrets: ["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT", "AI_GATEWAY_URL", "AI_GATEWAY_TOKEN", "CDN_SIGNING"],
     config: {
         // seeds/002 §5: signed preview URLs live 10 min; CDN caches previews 5 min.
         PREVIEW_URL_TTL_SECONDS: "600",
@@ -102,13 +103,14 @@ export const authoringService: K8sServiceCard = {
         DRAFT_RETENTION_DAYS: "90",
         // seeds/002 §8: collab clients get 5 min notice before a pod drains.
         COLLAB_DRAIN_NOTICE_SECONDS: "300",
-        PGBOUNCER_POOL_MODE: "transaction",
+        // The transaction-mode pool: RDS Proxy (README: connection pooling), POSTGRES_URL names its endpoint.
+        DATABASE_POOLER: "rds-proxy",
         // seeds/002 §6: AI calls fall back to the local model when the regional budget is exhausted.
         AI_FALLBACK: "local-model",
     },
-    database: { name: "authoring", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20 },
+    database: { name: "authoring", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20, pooled: true },
     // One bucket, two prefixes (snapshots/, scorm-staging/): same owner, same 90-day life (seeds/002 §4).
-    buckets: [{ purpose: "drafts", expireAfterDays: 90, coldAfterDays: 0 }],
+    buckets: [{ purpose: "drafts", expireAfterDays: 90, coldAfterDays: 0, cdn: true }],
     data: {
         owns: ["authoring-db", "drafts-bucket"],
         publishes: ["authoring.course_version.publish_requested.v1"],

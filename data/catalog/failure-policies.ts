@@ -58,7 +58,7 @@ export const progressFailurePolicies: readonly FailurePolicy[] = [
     policy("redis", 100, safeRetry(20), breaker(5, 10, 64), "query cache bypassed; reads go to the replicas"),
     policy("nats", 1000, noRetry, breaker(5, 30, 32), "outbox keeps completion events; relay retries; lag alert"),
     policy("object-storage", 5000, safeRetry(200), breaker(5, 60, 8), "cold archive export paused; expired partitions stay detached until the archive is back"),
-    policy("analytics-service", 500, noRetry, breaker(5, 30, 16), "firehose is asynchronous (MirrorMaker); no effect on ingest"),
+    policy("analytics-service", 500, noRetry, breaker(5, 30, 16), "firehose is asynchronous: records wait in the regional MSK cluster (retention per profile) and MSK Replicator (managed MirrorMaker, seed 003 §8; components/aws/msk.ts) catches up; no effect on ingest"),
     policy("certification-service", 500, noRetry, breaker(5, 30, 16), "completion events stay in the outbox; certificates issue late, progress unaffected"),
     policy("notification-service", apiDeadlineMs, noRetry, breaker(5, 30, 16), "completion notices stay in the outbox; re-sent by the relay"),
     policy("enrollment-service", 500, noRetry, breaker(5, 30, 16), "enrollment updates stay in the outbox; progress unaffected"),

@@ -54,6 +54,10 @@ export const notificationService: CloudRunServiceCard = {
     source: "seeds/001_8e65071d663da085.txt",
     healthPath: "/api/v1/internal/health",
     containerPort: 8080,
+    // §4.1; created by the migration job (components/gcp/migration.ts) before the schema migrations.
+    postgresExtensions: ["pg_partman", "pgcrypto", "pg_stat_statements", "uuid-ossp"],
+    // §4.3 "signed URLs only for staff downloads": the API serves staff and signs with its own identity.
+    urlSigners: ["api"],
     roles: [
         {
             name: "api",

@@ -121,11 +121,13 @@ export const progressService: K8sServiceCard = {
         { kind: "cross-cloud", service: "notification-service", cloud: "gcp", port: 443, protocol: "https", configKey: "NOTIFICATION_SERVICE_URL" },
         { kind: "service", name: "enrollment-service", namespace: "enrollment", port: 8080 },
     ],
-    secrets: ["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT"],
+    // ANALYTICS_FIREHOSE: the regional MSK bootstrap brokers and topics (seed 003 §8, components/aws/msk.ts).
+    secrets: ["POSTGRES_URL", "REDIS_URL", "NATS_CREDS", "INTERNAL_SVC_JWT_SIGNING_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT", "ANALYTICS_FIREHOSE"],
     config: {
         // seeds/003 §5: xAPI query cache keyed by tenant + filters hash, 60 s TTL.
         QUERY_CACHE_TTL_SECONDS: "60",
-        PGBOUNCER_POOL_MODE: "transaction",
+        // The transaction-mode pool: RDS Proxy (README: connection pooling), POSTGRES_URL names its endpoint.
+        DATABASE_POOLER: "rds-proxy",
         // seeds/003 §4: monthly + tenant-hash partitions; cold archive (Parquet on S3) after 180 days.
         PARTITION_INTERVAL: "1 month",
         PARTMAN_MAINTENANCE_CALL: "CALL partman.run_maintenance_proc()",
@@ -136,7 +138,7 @@ export const progressService: K8sServiceCard = {
         COLD_ARCHIVE_AFTER_DAYS: "180",
         COLD_ARCHIVE_FORMAT: "parquet",
     },
-    database: { name: "progress", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20 },
+    database: { name: "progress", readers: { dev: 0, staging: 1, prod: 2 }, reservedConnections: 20, pooled: true },
     buckets: [{ purpose: "cold-archive", expireAfterDays: 0, coldAfterDays: 180 }],
     data: {
         owns: ["progress-db", "cold-archive-bucket"],

@@ -159,6 +159,11 @@ export interface DatabaseSpec {
     readonly readers: PerEnv<number>;
     /** Connections reserved for admin, replication and migrations, outside the application budget. */
     readonly reservedConnections: number;
+    /**
+     * The service connects through a transaction-pooling proxy (seeds 002 §4, 003 §5 "pgbouncer
+     * transaction-mode pool"): RDS Proxy in front of the writer (components/aws/pooler.ts).
+     */
+    readonly pooled?: boolean;
 }
 
 /** Object storage the service owns (S3 on AWS). */
@@ -168,6 +173,8 @@ export interface BucketSpec {
     readonly expireAfterDays: number;
     /** Transition to a cold storage class after this many days (0: never). */
     readonly coldAfterDays: number;
+    /** Served through the service's CDN with signed URLs (seed 002 §4–§5: authoring's previews and thumbnails). */
+    readonly cdn?: boolean;
 }
 
 /** A bounded retry rule (case study §14: 0 attempts for a non-idempotent unknown outcome, 1 for a safe transient). */
@@ -311,6 +318,10 @@ export interface CloudRunServiceCard extends CardBase {
     readonly webhookVendors: readonly WebhookVendor[];
     /** Liveness path; readiness is the same path with `?ready=true` (seed 001 §3). */
     readonly healthPath: string;
+    /** Postgres extensions the migration job creates before the schema migrations (seed 001 §4.1). */
+    readonly postgresExtensions?: readonly string[];
+    /** Roles that sign bucket URLs with their own identity (IAM signBlob: token creator on themselves). */
+    readonly urlSigners?: readonly string[];
     readonly containerPort: number;
     /** Peer callers and the role each invokes: the only identities, besides Pub/Sub push, that may invoke an internal role. */
     readonly inbound: readonly CloudRunInbound[];

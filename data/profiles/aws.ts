@@ -101,6 +101,8 @@ const platformComponents = (prometheusReplicas: number, otelReplicas: number, fl
     { name: "cert-manager/controller", replicas: Math.min(otelReplicas, 2), cpu: "50m", memory: "64Mi" },
     { name: "cert-manager/webhook", replicas: Math.min(otelReplicas, 2), cpu: "50m", memory: "64Mi" },
     { name: "cert-manager/cainjector", replicas: 1, cpu: "50m", memory: "64Mi" },
+    // NACK's JetStream controller (components/k8s/jetstream.ts): the requests its release sets.
+    { name: "nack/jetstream-controller", replicas: 1, cpu: "50m", memory: "64Mi" },
 ];
 
 export const awsProfiles: Readonly<Record<Environment, AwsProfile>> = {

@@ -173,6 +173,12 @@ export const awsOutputs: Record<string, OutputFn> = {
         const result = hex(args.name, length);
         return { result, bcryptHash: `$2a$10$${hex(args.name + "bcrypt", 53)}`, id: "none" };
     },
+    /** Random bytes as the provider returns them: hex and base64 of the same stable bytes. */
+    "random:index/randomBytes:RandomBytes": (args) => {
+        const length = typeof args.inputs.length === "number" ? args.inputs.length : 32;
+        const h = hex(args.name, length * 2);
+        return { hex: h, base64: Buffer.from(h, "hex").toString("base64"), id: "none" };
+    },
     "aws:s3/bucket:Bucket": (args) => {
         const bucket = str(args.inputs.bucket, args.name);
         return { bucket, id: bucket, arn: `arn:aws:s3:::${bucket}` };
@@ -190,6 +196,26 @@ export const awsOutputs: Record<string, OutputFn> = {
     },
     "aws:elasticache/user:User": (args, ctx) => ({ id: str(args.inputs.userId, args.name), arn: `arn:aws:elasticache:${ctx.regionOf(args.provider)}:${ctx.accountId}:user:${str(args.inputs.userId, args.name)}` }),
     "aws:elasticache/userGroup:UserGroup": (args, ctx) => ({ id: str(args.inputs.userGroupId, args.name), arn: `arn:aws:elasticache:${ctx.regionOf(args.provider)}:${ctx.accountId}:usergroup:${str(args.inputs.userGroupId, args.name)}` }),
+    /** MSK: a cluster's and a configuration's ARNs (the replicator's policy derives topic and group ARNs from the cluster's). */
+    "aws:msk/cluster:Cluster": (args, ctx) => {
+        const name = str(args.inputs.clusterName, args.name);
+        const region = ctx.regionOf(args.provider);
+        const brokers = ["1", "2", "3"].map((i) => `b-${i}.${name}.${hex(name, 6)}.c2.kafka.${region}.amazonaws.com:9098`).join(",");
+        return { arn: `arn:aws:kafka:${region}:${ctx.accountId}:cluster/${name}/${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}-1`, bootstrapBrokersSaslIam: brokers };
+    },
+    "aws:msk/configuration:Configuration": (args, ctx) => ({ arn: `arn:aws:kafka:${ctx.regionOf(args.provider)}:${ctx.accountId}:configuration/${str(args.inputs.name, args.name)}/${hex(args.name, 8)}`, latestRevision: 1 }),
+    /** CloudFront: a distribution's ARN, domain and the fixed hosted zone id of every CloudFront alias target. */
+    "aws:cloudfront/distribution:Distribution": (args, ctx) => {
+        const id = `E${hex(args.name, 13).toUpperCase()}`;
+        return { id, arn: `arn:aws:cloudfront::${ctx.accountId}:distribution/${id}`, domainName: `d${hex(args.name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+    },
+    "aws:cloudfront/publicKey:PublicKey": (args) => ({ id: `K${hex(args.name, 13).toUpperCase()}` }),
+    /** RDS Proxy: its ARN ends in the `prx-…` id IAM's rds-db:connect names; the endpoint is `<name>.proxy-<hash>.<region>.rds.amazonaws.com`. */
+    "aws:rds/proxy:Proxy": (args, ctx) => {
+        const region = ctx.regionOf(args.provider);
+        const name = str(args.inputs.name, args.name);
+        return { name, id: name, arn: `arn:aws:rds:${region}:${ctx.accountId}:db-proxy:prx-${hex(name, 17)}`, endpoint: `${name}.proxy-${hex(ctx.accountId + region, 12)}.${region}.rds.amazonaws.com` };
+    },
 };
 
 /** AWS provider functions the program calls. */

@@ -47,6 +47,7 @@ export const K8S = {
     prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
     configMap: "kubernetes:core/v1:ConfigMap",
     backendTrafficPolicy: "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy",
+    canary: "kubernetes:flagger.app/v1beta1:Canary",
     kubernetesProvider: "pulumi:providers:kubernetes",
 } as const;
 
@@ -202,8 +203,18 @@ export function k8sRoleView(index: PlanIndex, w: ReviewResource): RoleView {
         .inNamespace(K8S.httpRoute, cluster, ns)
         .filter((r) => arr(spec(r).rules).some((rule) => arr(obj(rule).backendRefs).some((b) => services.some((s) => k8sName(s) === obj(b).name))));
     const paths = routes.flatMap((r) => arr(spec(r).rules).flatMap((rule) => arr(obj(rule).matches).map((m) => str(obj(obj(m).path).value) ?? "/")));
+    // A progressive role's Service and HTTPRoute are Flagger's, written from its Canary (issue 12).
+    const canary = index.inNamespace(K8S.canary, cluster, ns).find((c) => str(obj(spec(c).targetRef).name) === name);
+    const canaryService = obj(spec(canary ?? w).service);
+    const canaryExposure = canary
+        ? arr(canaryService.gatewayRefs).length > 0
+            ? `edge via Gateway ${arr(canaryService.gatewayRefs).map((g) => `${str(obj(g).namespace) ?? ns}/${str(obj(g).name) ?? "?"}`).join(", ")} ${arr(canaryService.match).map((m) => str(obj(obj(m).uri).prefix) ?? "/").join(", ")} → ClusterIP ${str(canaryService.name) ?? name} (Flagger canary)`
+            : `internal ClusterIP ${str(canaryService.name) ?? name} (Flagger canary)`
+        : undefined;
     const exposure =
-        services.length === 0
+        canaryExposure !== undefined && services.length === 0
+            ? canaryExposure
+            : services.length === 0
             ? "none (no Service)"
             : routes.length > 0
               ? `edge via Gateway ${routes.flatMap((r) => arr(spec(r).parentRefs).map((p) => `${str(obj(p).namespace) ?? ns}/${str(obj(p).name) ?? "?"}`)).join(", ")} ${paths.join(", ")} → ${services.map((s) => `${str(spec(s).type) ?? "ClusterIP"} ${k8sName(s)}`).join(", ")}`

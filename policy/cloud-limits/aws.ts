@@ -581,6 +581,62 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("rules[].destination.metrics.eventThreshold.minutes", [15], doc("AmazonS3/latest/API/API_ReplicationTimeValue.html")),
         inRanges("rules[].priority", [[0, Number.MAX_SAFE_INTEGER]], doc("AmazonS3/latest/API/API_ReplicationRule.html")),
     ),
+    "aws:rds/proxy:Proxy": entry(
+        physicalName("name", identifier(63, false), doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html"), autoName([])),
+        oneOf("engineFamily", ["MYSQL", "POSTGRESQL", "SQLSERVER"], doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        oneOf("defaultAuthScheme", ["NONE", "IAM_AUTH"], doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        between("idleClientTimeout", 1, 28800, doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        custom("range", "vpcSubnetIds", (v) => (Array.isArray(v) && v.length < 2 ? "at least two subnets in different zones" : undefined), doc("AmazonRDS/latest/APIReference/API_CreateDBProxy.html")),
+        awsTags(),
+    ),
+    "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": entry(
+        between("connectionPoolConfig.maxConnectionsPercent", 1, 100, doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+        between("connectionPoolConfig.maxIdleConnectionsPercent", 0, 100, doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+        between("connectionPoolConfig.connectionBorrowTimeout", 0, 3600, doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+        custom("value", "connectionPoolConfig.sessionPinningFilters", (v) => (Array.isArray(v) && v.some((f) => f !== "EXCLUDE_VARIABLE_SETS") ? "only EXCLUDE_VARIABLE_SETS" : undefined), doc("AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html")),
+    ),
+    "aws:cloudfront/publicKey:PublicKey": entry(text("comment", { min: 0, max: 128 }, doc("cloudfront/latest/APIReference/API_PublicKeyConfig.html"))),
+    "aws:cloudfront/keyGroup:KeyGroup": entry(
+        text("name", { max: 128, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, - and _" }, doc("cloudfront/latest/APIReference/API_KeyGroupConfig.html")),
+        custom("range", "items", (v) => (Array.isArray(v) && (v.length < 1 || v.length > 5) ? "1–5 public keys" : undefined), doc("AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html")),
+    ),
+    "aws:cloudfront/originAccessControl:OriginAccessControl": entry(
+        text("name", { max: 64, pattern: /^[\s\S]+$/, chars: "any characters" }, doc("cloudfront/latest/APIReference/API_OriginAccessControlConfig.html")),
+        oneOf("originAccessControlOriginType", ["s3", "mediastore", "lambda", "mediapackagev2"], doc("cloudfront/latest/APIReference/API_OriginAccessControlConfig.html")),
+        oneOf("signingBehavior", ["never", "always", "no-override"], doc("cloudfront/latest/APIReference/API_OriginAccessControlConfig.html")),
+    ),
+    "aws:cloudfront/cachePolicy:CachePolicy": entry(
+        text("name", { max: 128, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, - and _" }, doc("cloudfront/latest/APIReference/API_CachePolicyConfig.html")),
+        custom("range", "maxTtl", (v, p) => (typeof v === "number" && typeof p.defaultTtl === "number" && v < p.defaultTtl ? "maxTtl ≥ defaultTtl" : undefined), doc("cloudfront/latest/APIReference/API_CachePolicyConfig.html")),
+    ),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": entry(text("name", { max: 128, pattern: /^[A-Za-z0-9_-]+$/, chars: "letters, digits, - and _" }, doc("cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html"))),
+    "aws:cloudfront/distribution:Distribution": entry(
+        oneOf("priceClass", ["PriceClass_All", "PriceClass_200", "PriceClass_100"], doc("cloudfront/latest/APIReference/API_DistributionConfig.html")),
+        oneOf("httpVersion", ["http1.1", "http2", "http3", "http2and3"], doc("cloudfront/latest/APIReference/API_DistributionConfig.html")),
+        oneOf("viewerCertificate.minimumProtocolVersion", ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025", "TLSv1.2_2025"], doc("cloudfront/latest/APIReference/API_ViewerCertificate.html")),
+        oneOf("defaultCacheBehavior.viewerProtocolPolicy", ["allow-all", "https-only", "redirect-to-https"], doc("cloudfront/latest/APIReference/API_DefaultCacheBehavior.html")),
+        awsTags(),
+    ),
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": entry(text("name", { max: 60, pattern: /^[\w-]+$/, chars: "letters, digits, _ and -" }, doc("AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html"))),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": entry(
+        text("name", { max: 60, pattern: /^[\w-]+$/, chars: "letters, digits, _ and -" }, doc("AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html")),
+        oneOf("outputFormat", ["json", "plain", "w3c", "raw", "parquet"], doc("AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html")),
+    ),
+    "aws:cloudwatch/logDelivery:LogDelivery": association("a delivery source to a delivery destination"),
+    "aws:msk/cluster:Cluster": entry(
+        text("clusterName", { max: 64, pattern: /^[A-Za-z][A-Za-z0-9-]*$/, chars: "letters, digits and '-', a letter first" }, doc("msk/1.0/apireference/clusters.html")),
+        between("brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize", 1, 16384, doc("msk/latest/developerguide/msk-create-cluster.html")),
+        oneOf("encryptionInfo.encryptionInTransit.clientBroker", ["TLS", "TLS_PLAINTEXT", "PLAINTEXT"], doc("msk/1.0/apireference/clusters.html")),
+        oneOf("enhancedMonitoring", ["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"], doc("msk/1.0/apireference/clusters.html")),
+        awsTags(),
+    ),
+    "aws:msk/configuration:Configuration": entry(text("name", { max: 64, pattern: /^[0-9A-Za-z][0-9A-Za-z-]{0,}$/, chars: "letters, digits and '-'" }, doc("msk/1.0/apireference/configurations.html"))),
+    "aws:msk/replicator:Replicator": entry(
+        text("replicatorName", { max: 128, pattern: /^[0-9A-Za-z][0-9A-Za-z-]{0,}$/, chars: "letters, digits and '-'" }, doc("MSK/latest/APIReference/v1-replicators.html")),
+        text("description", { min: 0, max: 1024, pattern: /^[\x20-\x7E]*$/, chars: "printable ASCII" }, doc("MSK/latest/APIReference/v1-replicators.html")),
+        oneOf("replicationInfoList.targetCompressionType", ["NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"], doc("MSK/latest/APIReference/v1-replicators.html")),
+    ),
+    "aws:rds/proxyTarget:ProxyTarget": entry(text("targetGroupName", { max: 63, pattern: /^default$/, chars: "default (the only target group)" }, doc("AmazonRDS/latest/APIReference/API_RegisterDBProxyTargets.html"))),
 };
 
 function rangeOfPort(v: unknown): string | undefined {

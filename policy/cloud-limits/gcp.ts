@@ -603,6 +603,19 @@ export const gcpLimits: Readonly<Record<string, TypeEntry>> = {
         physicalName("name", { max: 63, pattern: /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, chars: "a lowercase letter first, then lowercase letters, digits and '-'" }, "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines.automations/create", auto),
         custom("range", "rules", (v) => (Array.isArray(v) && (v.length < 1 || v.length > 250) ? "1 to 250 rules" : undefined), "https://cloud.google.com/deploy/docs/api/reference/rest/v1/projects.locations.deliveryPipelines.automations#Automation"),
     ),
+    "gcp:cloudrunv2/job:Job": entry(
+        physicalName("name", { max: 49, pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/, chars: "a lowercase letter first, then lowercase letters, digits and '-', not ending with '-'" }, "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs", auto),
+        gcpLabels("labels"),
+        gcpLabels("template.labels"),
+        oneOf("launchStage", ["UNIMPLEMENTED", "PRELAUNCH", "EARLY_ACCESS", "ALPHA", "BETA", "GA", "DEPRECATED"], "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs"),
+        custom("range", "runExecutionToken", (v, p) => (typeof v === "string" && typeof p.name === "string" && p.name.length + v.length >= 63 ? `job name + token must be under 63 characters (${p.name.length + v.length})` : undefined), "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/cloud_run_v2_job#run_execution_token"),
+        between("template.taskCount", 1, 10000, "https://cloud.google.com/run/docs/configuring/parallelism"),
+        between("template.template.maxRetries", 0, 10, "https://cloud.google.com/run/docs/configuring/max-retries"),
+        duration("template.template.timeout", 1, 168 * 3600, "https://cloud.google.com/run/docs/configuring/task-timeout"),
+        oneOf("template.template.vpcAccess.egress", ["ALL_TRAFFIC", "PRIVATE_RANGES_ONLY"], "https://cloud.google.com/run/docs/reference/rest/v2/VpcAccess"),
+        constraint("k8s-container", "template.template.containers[].name", dns1123Label(), "https://cloud.google.com/run/docs/reference/rest/v2/Container"),
+        custom("value", "template.template.containers[].envs[].name", runEnvName, "https://cloud.google.com/run/docs/configuring/services/environment-variables#reserved"),
+    ),
 };
 
 

@@ -318,4 +318,15 @@ export const k8sLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("spec.authorities[].key.hashAlgorithm", ["sha224", "sha256", "sha384", "sha512"], "https://docs.sigstore.dev/policy-controller/overview/#configuring-key-authorities"),
         text("spec.authorities[].key.kms", { max: 2048, pattern: /^(awskms|gcpkms|azurekms|hashivault):\/\//, chars: "a cosign KMS URI (awskms://, gcpkms://, azurekms://, hashivault://)" }, "https://docs.sigstore.dev/cosign/key_management/overview/"),
     ),
+    // NACK's CRDs (nats-io/nack deploy/crds.yml, the schema the pinned chart installs).
+    "kubernetes:jetstream.nats.io/v1beta2:Stream": entry(
+        ...meta(dns1123Subdomain()),
+        text("spec.name", { max: 255, pattern: /^[^.*> \t]+$/, chars: "no '.', '*', '>' or whitespace" }, "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        oneOf("spec.retention", ["limits", "interest", "workqueue"], "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        oneOf("spec.storage", ["file", "memory"], "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        oneOf("spec.discard", ["old", "new"], "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+        between("spec.replicas", 1, 5, "https://docs.nats.io/nats-concepts/jetstream/streams#configuration"),
+        custom("range", "spec.maxBytes", (v) => (typeof v === "number" && v < -1 ? "-1 or more" : undefined), "https://github.com/nats-io/nack/blob/main/deploy/crds.yml"),
+    ),
+    "kubernetes:jetstream.nats.io/v1beta2:Account": entry(...meta(dns1123Subdomain())),
 };

@@ -34,6 +34,7 @@ export const cloudLimits: ReadonlyMap<string, TypeEntry> = new Map<string, TypeE
     ["random:index/randomPassword:RandomPassword", randomText()],
     ["random:index/randomString:RandomString", randomText()],
     ["random:index/randomId:RandomId", entry(between("byteLength", 1, 1_000_000, "https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/id#byte_length-1"))],
+    ["random:index/randomBytes:RandomBytes", entry(between("length", 1, 1_000_000, "https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/bytes#length-1"))],
     ["pulumi:providers:aws", awsProviderLimits],
     ["pulumi:providers:gcp", gcpProviderLimits],
     ["pulumi:providers:kubernetes", nothing("provider configuration (kubeconfig, server-side apply): no cloud-side name or value")],

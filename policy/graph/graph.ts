@@ -186,9 +186,11 @@ export class GraphModel {
         if (!secret) {
             return undefined;
         }
-        const version = this.index
-            .of("aws:secretsmanager/secretVersion:SecretVersion")
-            .find((v) => this.deps(v, "secretId").some((d) => d.urn === secret.urn) || awsSecretIdMatches(v.props.secretId, name));
+        const versions = this.index.of("aws:secretsmanager/secretVersion:SecretVersion");
+        // The secret's own version first: every region has a secret of the same name.
+        const version =
+            versions.find((v) => this.deps(v, "secretId").some((d) => d.urn === secret.urn)) ??
+            versions.find((v) => awsSecretIdMatches(v.props.secretId, name) && (regionOf(v) === undefined || regionOf(v) === region));
         const value = version?.props.secretString;
         return typeof value === "string" ? value : undefined;
     }
@@ -250,6 +252,10 @@ const postgres: EksResolver = (m, c) => {
         return { path: [], problems: ["POSTGRES_URL has no value the program sets"] };
     }
     const port = Number(url.port || 5432);
+    const proxy = m.inRegion("aws:rds/proxy:Proxy", c.region).find((r) => url.hostname.startsWith(`${String(r.props.name)}.proxy-`) && url.hostname.endsWith(".rds.amazonaws.com"));
+    if (proxy) {
+        return postgresThroughProxy(m, c, url, port, proxy);
+    }
     const db = m.inRegion("aws:rds/cluster:Cluster", c.region).find((r) => url.hostname.startsWith(`${String(r.props.clusterIdentifier)}.cluster-`) && url.hostname.endsWith(".rds.amazonaws.com"));
     if (!db) {
         return { path: [], problems: [`POSTGRES_URL host ${url.hostname} is no Aurora cluster of ${c.region}`] };
@@ -271,6 +277,54 @@ const postgres: EksResolver = (m, c) => {
     }
     return { path: ["POSTGRES_URL", np ?? "?", sg.sg ?? "?", `aurora ${String(db.props.clusterIdentifier)} (IAM auth, TLS)`], problems };
 };
+
+/**
+ * Postgres through the service's RDS Proxy (components/aws/pooler.ts): TLS required and end-to-end IAM
+ * authentication at the proxy, its security group admits the cluster, and its target is an Aurora
+ * cluster with IAM authentication whose security group admits the proxy's.
+ */
+function postgresThroughProxy(m: GraphModel, c: EksCaller, url: URL, port: number, proxy: PolicyResource): Found {
+    const problems: string[] = [];
+    if (port !== 5432) {
+        problems.push(`POSTGRES_URL port ${port} is not the proxy's 5432`);
+    }
+    if (url.searchParams.get("sslmode") !== "verify-full") {
+        problems.push("POSTGRES_URL does not verify TLS (sslmode=verify-full)");
+    }
+    if (proxy.props.requireTls !== true) {
+        problems.push(`${proxy.name} does not require TLS`);
+    }
+    if (proxy.props.defaultAuthScheme !== "IAM_AUTH") {
+        problems.push(`${proxy.name} does not authenticate with IAM end to end, but the URL carries no password`);
+    }
+    const vpc = vpcCidrOf(m, c.region);
+    const np = admitHop(egressAdmits(c.egress, port, toCidr((cidr) => vpc !== undefined && cidrContains(cidr, vpc))), "the VPC", port, problems);
+    const sg = m.sgAdmits(proxy, "vpcSecurityGroupIds", port, c.region);
+    if (sg.problem) {
+        problems.push(sg.problem);
+    }
+    const target = m.inRegion("aws:rds/proxyTarget:ProxyTarget", c.region).find((t) => m.deps(t, "dbProxyName").some((d) => d.urn === proxy.urn));
+    const db = target ? m.deps(target, "dbClusterIdentifier").find((d) => d.type === "aws:rds/cluster:Cluster") : undefined;
+    if (!db) {
+        problems.push(`${proxy.name} has no Aurora cluster as its target`);
+    } else {
+        if (db.props.iamDatabaseAuthenticationEnabled !== true) {
+            problems.push(`${db.name} has IAM authentication off: the proxy cannot log in`);
+        }
+        const proxyGroups = m.deps(proxy, "vpcSecurityGroupIds").map((g) => g.urn);
+        const admitted = m
+            .deps(db, "vpcSecurityGroupIds")
+            .filter((g) => g.type === "aws:ec2/securityGroup:SecurityGroup")
+            .some((g) => m.deps(g, "ingress").some((d) => proxyGroups.includes(d.urn)));
+        if (!admitted) {
+            problems.push(`no security group of ${db.name} admits the proxy's`);
+        }
+    }
+    return {
+        path: ["POSTGRES_URL", np ?? "?", sg.sg ?? "?", `rds-proxy ${String(proxy.props.name)} (IAM auth, TLS required)`, db ? `aurora ${String(db.props.clusterIdentifier)} (IAM auth, TLS)` : "?"],
+        problems,
+    };
+}
 
 /** Redis: REDIS_URL (rediss://) names the region's ElastiCache group, in-transit encryption on; SG admits the cluster. */
 const redis: EksResolver = (m, c) => {

@@ -4,6 +4,7 @@ import { awsPolicies } from "./aws";
 import { cloudLimitPolicies } from "./cloud-limits";
 import { cloudRunInvokerPolicies } from "./cloudrun-invokers";
 import { commonPolicies } from "./common";
+import { datapathPolicies } from "./datapath";
 import { gcpPolicies } from "./gcp";
 import { graphPolicies } from "./graph";
 import { k8sPolicies } from "./k8s";
@@ -31,4 +32,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...observabilityPolicies,
     ...residencyPolicies,
     ...releasePolicies,
+    ...datapathPolicies,
 ];

@@ -108,22 +108,29 @@ export const sloAlerts: StackValidationPolicy = {
 
 export const edgeRoutePolicies: StackValidationPolicy = {
     name: "observability/edge-route-policy",
-    description: `Every HTTPRoute has a BackendTrafficPolicy with a timeout, at most ${maxRetryAttempts} retry (case study §14) and a circuit breaker (case study §26.2 "timeouts and retries per edge").`,
+    description: `Every HTTPRoute (the program's own, or the one a Flagger Canary with gatewayRefs writes, named after its service) has a BackendTrafficPolicy with a timeout, at most ${maxRetryAttempts} retry (case study §14) and a circuit breaker (case study §26.2 "timeouts and retries per edge").`,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const policies = args.resources.filter((r) => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy");
-        for (const route of args.resources.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")) {
-            const name = String(obj(route.props.metadata).name);
+        // A Canary on the edge owns its HTTPRoute (issue 12): Flagger names it after the Canary's service.
+        const canaryRoutes = args.resources
+            .filter((r) => r.type === "kubernetes:flagger.app/v1beta1:Canary" && arr(obj(obj(r.props.spec).service).gatewayRefs).length > 0)
+            .map((r) => ({ ...r, routeName: String(obj(obj(r.props.spec).service).name), label: `HTTPRoute ${String(obj(r.props.metadata).namespace)}/${String(obj(obj(r.props.spec).service).name)} (Flagger's)` }));
+        const ownRoutes = args.resources
+            .filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+            .map((r) => ({ ...r, routeName: String(obj(r.props.metadata).name), label: `HTTPRoute ${nameOf(r.props)}` }));
+        for (const route of [...ownRoutes, ...canaryRoutes]) {
+            const name = route.routeName;
             const mine = policies.filter((p) => scopeOf(p) === scopeOf(route) && arr(obj(p.props.spec).targetRefs).some((t) => obj(t).kind === "HTTPRoute" && obj(t).name === name));
             const spec = obj(mine[0]?.props.spec);
             const missing = ["timeout", "retry", "circuitBreaker"].filter((k) => spec[k] === undefined);
             if (mine.length === 0 || missing.length > 0) {
-                report(`HTTPRoute ${nameOf(route.props)}: no BackendTrafficPolicy with ${missing.join(", ") || "timeout, retry, circuitBreaker"}`, route.urn);
+                report(`${route.label}: no BackendTrafficPolicy with ${missing.join(", ") || "timeout, retry, circuitBreaker"}`, route.urn);
                 continue;
             }
             const retries = obj(spec.retry).numRetries;
             if (typeof retries !== "number" || retries > maxRetryAttempts) {
-                report(`HTTPRoute ${nameOf(route.props)}: ${String(retries)} retries at the gateway; at most ${maxRetryAttempts} (case study §14)`, route.urn);
+                report(`${route.label}: ${String(retries)} retries at the gateway; at most ${maxRetryAttempts} (case study §14)`, route.urn);
             }
         }
     },

@@ -143,6 +143,8 @@ describe("prod-us: two complete active regional platforms", () => {
             ["kube-prometheus-stack", "monitoring"],
             ["loadtester", "flagger"],
             ["metrics-server", "kube-system"],
+            // NACK, the JetStream controller that declares the streams (components/k8s/jetstream.ts).
+            ["nack", "nats"],
             ["nats", "nats"],
             ["oci://docker.io/envoyproxy/gateway-helm", "gateway"],
             ["opentelemetry-collector", "platform"],
@@ -192,7 +194,14 @@ describe("prod-us: two complete active regional platforms", () => {
             const cparams = one(run, "aws:rds/clusterParameterGroup:ClusterParameterGroup", `us-east-1-${card.service}-db-cluster-params`);
             expect(cparams.props.parameters).toEqual(expect.arrayContaining([{ name: "rds.force_ssl", value: "1" }]));
             const sg = one(run, "aws:ec2/securityGroup:SecurityGroup", `us-east-1-${card.service}-db-sg`);
-            expect(sg.props.ingress).toEqual([{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "EKS nodes and pods" }]);
+            // The pods, the Secrets Manager rotation function of the global primary's master password (issue 11),
+            // and for a pooled service its RDS Proxy (components/aws/pooler.ts).
+            const proxyRule = card.database?.pooled ? [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "RDS Proxy" }] : [];
+            expect(sg.props.ingress).toEqual([
+                { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "EKS nodes and pods" },
+                { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [expect.stringMatching(/^sg-/)], description: "master password rotation function" },
+                ...proxyRule,
+            ]);
             expect(sg.props.egress).toEqual([]);
         }
         expect(byType(run, "aws:rds/globalCluster:GlobalCluster")).toHaveLength(6);
@@ -236,7 +245,8 @@ describe("prod-us: two complete active regional platforms", () => {
         const documented: Record<string, string[]> = {
             "assignment-service": [...platformKeys, "AI_GATEWAY_URL", "AI_GATEWAY_TOKEN"],
             "authoring-service": [...platformKeys, "AI_GATEWAY_URL", "AI_GATEWAY_TOKEN"],
-            "progress-service": platformKeys,
+            // The analytics firehose's brokers and topics (seed 003 §8, components/aws/msk.ts).
+            "progress-service": [...platformKeys, "ANALYTICS_FIREHOSE"],
         };
         expect(eksCards.map((c) => c.service)).toEqual(Object.keys(documented));
         for (const card of nonEmpty(eksCards)) {
@@ -267,8 +277,9 @@ describe("prod-us: two complete active regional platforms", () => {
             expect(nonEmpty(secretRes).every((arn) => arn.includes(`:secret:prod/${card.service}/`))).toBe(true);
             const objects = policy.find((s) => s.Sid === "OwnObjects");
             expect(objects === undefined).toBe(card.buckets.length === 0);
-            // A service with a database connects as its own user; one without gets no rds-db statement.
-            const dbUser = [expect.stringMatching(new RegExp(`^arn:aws:rds-db:us-east-1:410987654321:dbuser:cluster-[0-9A-F]+/${card.service.replace(/-/g, "_")}$`))];
+            // A service with a database connects as its own user (through its RDS Proxy when pooled); one without gets no rds-db statement.
+            const target = card.database?.pooled ? "prx-[0-9a-f]+" : "cluster-[0-9A-F]+";
+            const dbUser = [expect.stringMatching(new RegExp(`^arn:aws:rds-db:us-east-1:410987654321:dbuser:${target}/${card.service.replace(/-/g, "_")}$`))];
             expect(policy.find((s) => s.Sid === "ConnectAsOwnDbUser")?.Resource).toEqual(card.database ? dbUser : undefined);
             // No statement on every resource, whether written "*" or ["*"], and no wildcard inside an ARN's resource part.
             const resources = nonEmpty(policy).flatMap((s) => [s.Resource].flat());
@@ -426,9 +437,12 @@ describe("dev: a small, unprotected platform", () => {
         const kids = childrenOf(run, "us-west-2").map((r) => r.type);
         expect(kids.sort()).toEqual([
             "learning-platform:aws:AccessLogBucket",
+            "learning-platform:aws:AnalyticsFirehose",
             "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:AuroraDatabase",
             "learning-platform:aws:AuroraDatabase",
+            "learning-platform:aws:DatabasePooler",
+            "learning-platform:aws:DatabasePooler",
             "learning-platform:aws:Edge",
             "learning-platform:aws:EksCluster",
             "learning-platform:aws:KmsKeys",
@@ -441,6 +455,7 @@ describe("dev: a small, unprotected platform", () => {
             "learning-platform:k8s:CertManager",
             "learning-platform:k8s:ClusterAddons",
             "learning-platform:k8s:Flagd",
+            "learning-platform:k8s:JetStreamStreams",
             "learning-platform:k8s:NatsJetStream",
             "learning-platform:k8s:PriorityClasses",
             "learning-platform:k8s:ServiceMesh",

@@ -127,6 +127,7 @@ describe("node group sizing", () => {
             "cert-manager/controller",
             "cert-manager/webhook",
             "cert-manager/cainjector",
+            "nack/jetstream-controller",
         ]);
         expect(poolWorkloads("core", catalog, replicas, prod).map((w) => w.name)).toEqual(["assignment-service/api", "authoring-service/api", "authoring-service/collab", "progress-service/api"]);
         expect(poolWorkloads("worker", catalog, replicas, prod).map((w) => w.name)).toEqual([

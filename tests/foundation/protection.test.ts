@@ -29,6 +29,9 @@ const stateful: Readonly<Record<string, (p: Props) => string | undefined>> = {
     "gcp:kms/keyRing:KeyRing": () => undefined,
     "gcp:kms/cryptoKey:CryptoKey": () => undefined,
     "gcp:secretmanager/secret:Secret": () => undefined,
+    // The data path (issue 14): the firehose's brokers, and JetStream streams that outlive their resources.
+    "aws:msk/cluster:Cluster": () => undefined,
+    "kubernetes:jetstream.nats.io/v1beta2:Stream": (p) => ((p.spec as Props | undefined)?.preventDelete !== true ? "spec.preventDelete" : undefined),
 };
 
 function statefulOf(resources: readonly RegisteredResource[]): RegisteredResource[] {

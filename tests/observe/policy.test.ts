@@ -112,7 +112,8 @@ describe("observability/slo-alerts", () => {
 });
 
 describe("observability/edge-route-policy", () => {
-    const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+    // progress-api's route is the one its blue/green Canary writes (issue 12).
+    const ROUTE = "kubernetes:flagger.app/v1beta1:Canary";
     const BTP = "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy";
     const onEast = (ns: string, n: string) => (r: RegisteredResource) => inNs(ns, n)(r) && r.provider === "us-east-1-eks-k8s";
 
@@ -122,11 +123,11 @@ describe("observability/edge-route-policy", () => {
 
     it("fails a route without a policy, and one whose gateway retries twice (§14 allows one)", async () => {
         const route = real(ROUTE, onEast("progress", "progress-api"));
-        expect(await ids([edgeRoutePolicies], [route])).toEqual(["observability/edge-route-policy: HTTPRoute progress/progress-api: no BackendTrafficPolicy with timeout, retry, circuitBreaker"]);
+        expect(await ids([edgeRoutePolicies], [route])).toEqual(["observability/edge-route-policy: HTTPRoute progress/progress-api (Flagger's): no BackendTrafficPolicy with timeout, retry, circuitBreaker"]);
         const twice = edited(real(BTP, onEast("progress", "progress-api")), (p) => {
             ((p.spec as Record<string, Record<string, unknown>>).retry).numRetries = 2;
         });
-        expect(await ids([edgeRoutePolicies], [route, twice])).toEqual(["observability/edge-route-policy: HTTPRoute progress/progress-api: 2 retries at the gateway; at most 1 (case study §14)"]);
+        expect(await ids([edgeRoutePolicies], [route, twice])).toEqual(["observability/edge-route-policy: HTTPRoute progress/progress-api (Flagger's): 2 retries at the gateway; at most 1 (case study §14)"]);
     });
 });
 

@@ -129,14 +129,17 @@ describe("staging: the drill's alternate region (us-west-2) gets hourly backup c
     it("the replica buckets in us-west-2 are private, versioned, CMK-encrypted and protected", async () => {
         const { run } = await planOf("staging");
         expect(run.error).toBeNull();
-        const replicas = byType(run, "aws:s3/bucket:Bucket").filter((b) => b.region === "us-west-2");
-        expect(replicas.map((b) => b.props.bucket).sort()).toEqual(["authoring-service-drafts-staging-us-west-2-654321", "progress-service-cold-archive-staging-us-west-2-654321"]);
+        const inWest = byType(run, "aws:s3/bucket:Bucket").filter((b) => b.region === "us-west-2");
+        // Beside the replicas, the region's access-log bucket: the replicas log their requests there (issue 11 item 5).
+        expect(inWest.map((b) => b.props.bucket).sort()).toEqual(["authoring-service-drafts-staging-us-west-2-654321", "platform-access-logs-staging-us-west-2-654321", "progress-service-cold-archive-staging-us-west-2-654321"]);
+        const replicas = inWest.filter((b) => !String(b.props.bucket).startsWith("platform-access-logs-"));
+        expect(byType(run, "aws:s3/bucketLogging:BucketLogging").filter((l) => l.region === "us-west-2")).toHaveLength(2);
         for (const b of replicas) {
             expect(b.protect).toBe(true);
             expect(b.props.forceDestroy).toBe(false);
         }
-        expect(byType(run, "aws:s3/bucketVersioning:BucketVersioning").filter((v) => v.region === "us-west-2")).toHaveLength(2);
-        expect(byType(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").filter((v) => v.region === "us-west-2")).toHaveLength(2);
+        expect(byType(run, "aws:s3/bucketVersioning:BucketVersioning").filter((v) => v.region === "us-west-2")).toHaveLength(3);
+        expect(byType(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").filter((v) => v.region === "us-west-2")).toHaveLength(3);
     });
 });
 

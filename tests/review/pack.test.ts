@@ -58,7 +58,8 @@ describe("the topology card as deployed", () => {
             expect(role(card, region, "api").runtime.pdbMinAvailable).toBe(2);
             expect(role(card, region, "worker").runtime.pdbMinAvailable).toBe(1);
             // seed 000 §2: Service/assignment-api (ClusterIP, exposed via ingress gateway).
-            expect(role(card, region, "api").exposure).toMatch(/^edge via Gateway gateway\/edge .* → ClusterIP assignment-api$/);
+            // The api's Service and route are written by its Flagger Canary (issue 12: seed 000 §8's canary).
+            expect(role(card, region, "api").exposure).toMatch(/^edge via Gateway gateway\/edge .* → ClusterIP assignment-api \(Flagger canary\)$/);
             // seed 000 §5: api 500m / 512Mi, limit 1 Gi.
             expect(role(card, region, "api").container).toEqual({ imagePolicy: "digest-only", cpuRequest: "500m", memoryRequest: "512Mi", memoryLimit: "1Gi" });
         }
@@ -90,8 +91,8 @@ describe("the topology card as deployed", () => {
     test("notification-service's card: Cloud Run services per region with their registered instance bounds and service accounts", async () => {
         const card = cardOf(await prodUs(), "notification-service");
         expect(card.deployed.length).toBeGreaterThan(0);
-        // seed 001: 13 Cloud Run services.
-        expect(card.deployed[0].roles).toHaveLength(13);
+        // seed 001 §3's 13 Cloud Run services, plus api-internal: the IAM-checked entry for peer calls (issue 15).
+        expect(card.deployed[0].roles).toHaveLength(14);
         for (const r of card.deployed[0].roles) {
             expect(r.runtime.type).toBe("Cloud Run service");
             expect(r.serviceAccount).toMatch(/@.*\.iam\.gserviceaccount\.com$/);
@@ -120,7 +121,7 @@ describe("decision records, diagram, checklist", () => {
         expect(diagram).toContain('subgraph ns_us_east_1_eks_k8s_assignment["namespace assignment"]');
         expect(diagram).toContain("svc_assignment_service_us_east_1 -->|\"postgres/TLS\"| db_assignment_service_us_east_1");
         // The cross-cloud edge (seed 000 §6: assignment → notification-service) lands on the GCP node.
-        expect(diagram).toContain("svc_assignment_service_us_east_1 -->|\"http\"| svc_notification_service_us_east4");
+        expect(diagram).toContain("svc_assignment_service_us_east_1 -->|\"https\"| svc_notification_service_us_east4");
         const edges = diagram.split("\n").filter((l) => /-->|-\.->/.test(l));
         expect(edges).toHaveLength(planned.graph.length);
     });
