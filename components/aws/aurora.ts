@@ -91,8 +91,8 @@ export const auroraFamily = "aurora-postgresql16";
  * Statement and audit logging: pgaudit records DDL and role/privilege changes (`ddl,role`), the
  * PostgreSQL log adds every DDL statement (`log_statement = ddl`), never parameters (they can carry
  * personal data). `pgaudit.role` names the role object auditing uses: RDS requires it to exist,
- * and creating it is SQL (`CREATE ROLE rds_pgaudit; CREATE EXTENSION pgaudit;`), which the
- * services' migration bootstrap runs as the master user before its first migration.
+ * and creating it is SQL (`CREATE ROLE rds_pgaudit; CREATE EXTENSION pgaudit;`), which each
+ * service's one-time db-bootstrap Job runs as the master user (`dbBootstrapSql`, components/k8s/delivery.ts).
  */
 export const auditParameters: readonly { readonly name: string; readonly value: string; readonly applyMethod?: "pending-reboot" }[] = [
     { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", applyMethod: "pending-reboot" },

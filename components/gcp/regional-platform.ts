@@ -15,6 +15,7 @@ import { RegionalNetwork } from "./network";
 import { secretIdOf, Secrets } from "./secrets";
 import { Subscriptions } from "./subscriptions";
 import { pgbouncerNames, redisInstanceName, regionCidrs, regionZones, secretId, sqlInstanceName, unitOf } from "../../data/naming/gcp";
+import { failurePolicyConfig } from "../../data/catalog/failure-policies";
 
 /** Environment variable a secret purpose is mounted as. */
 export function envNameOf(purpose: string): string {
@@ -287,6 +288,9 @@ export class RegionalPlatform extends pulumi.ComponentResource {
                 ...(role.secrets.includes("redis-auth") ? { REDIS_HOST: this.redis.host, REDIS_READ_HOST: this.redis.readEndpoint, REDIS_TLS: "true" } : {}),
                 ...(role.featureFlag ? { FEATURE_GATE: role.featureFlag } : {}),
                 ...(role.secrets.some(isVendor) ? { VENDOR_SM_PREFIX: vendorPrefix } : {}),
+                // The card's timeouts, retries and breakers per dependency for the client library (issue 13:
+                // Cloud Run has no mesh or gateway between a service and its dependencies, the app is the one layer).
+                ...failurePolicyConfig(card),
             };
             const consumesSomething = role.consumes.length > 0;
             services[role.name] = new CloudRunService(

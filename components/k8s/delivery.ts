@@ -233,6 +233,16 @@ export function roleCanary(logical: string, card: K8sServiceCard, role: K8sRole,
 }
 
 /**
+ * The one-time bootstrap's SQL (run as the master user): the service's login role with `rds_iam`
+ * (the IAM-authentication URLs), and the audit role and extension the cluster parameter group's
+ * `pgaudit.role = rds_pgaudit` names (issue 11: pgaudit needs both before it logs).
+ */
+export function dbBootstrapSql(dbUser: string): string {
+    const role = (name: string, login: boolean) => `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name}${login ? " LOGIN" : ""}; END IF; END $$;`;
+    return [role(dbUser, true), `GRANT rds_iam TO ${dbUser};`, role("rds_pgaudit", false), "CREATE EXTENSION IF NOT EXISTS pgaudit;"].join(" ");
+}
+
+/**
  * The one-time database bootstrap: with the cluster's master credentials (from Secrets Manager through
  * its own IRSA role and SecretStore), the image's `db-bootstrap` entry point creates the service's
  * login role if missing and grants it `rds_iam`, so the IAM-authentication URLs work. Runs once: a
@@ -294,7 +304,7 @@ export function dbBootstrapJob(name: string, args: DeliveryArgs, access: NonNull
         extraEnv: [
             { name: "DB_IAM_ROLE", value: access.dbUser },
             // The SQL the entry point runs, idempotent: the role may already exist.
-            { name: "DB_BOOTSTRAP_SQL", value: `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${access.dbUser}') THEN CREATE ROLE ${access.dbUser} LOGIN; END IF; END $$; GRANT rds_iam TO ${access.dbUser};` },
+            { name: "DB_BOOTSTRAP_SQL", value: dbBootstrapSql(access.dbUser) },
         ],
     });
     return new k8s.batch.v1.Job(

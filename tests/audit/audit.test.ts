@@ -5,6 +5,7 @@ import { bucketAccessLogs, loadBalancerAccessLogs, logBucketLocked, missingAudit
 import { accessLogBucketPolicy, validateAccessLogBucketArgs } from "../../components/aws/access-logs";
 import { validateAccessLogBucketArgs as validateGcsLogBucketArgs } from "../../components/gcp/storage";
 import { auditParameters } from "../../components/aws/aurora";
+import { dbBootstrapSql } from "../../components/k8s/delivery";
 import { databaseFlags } from "../../components/gcp/database";
 import { cveRule, edgeTls, securityPolicyRules } from "../../components/gcp/edge";
 import { byType, fixture, nonEmpty, planOf, providerFixture } from "../harness";
@@ -237,5 +238,30 @@ describe.each(["prod-us", "prod-eu"])("%s: audit and access logs in the plan", (
         const notif = gcs.find((b) => b !== gcsLog);
         expect(notif && props(notif).logging).toMatchObject({ logBucket: gcsLog && props(gcsLog).name });
         expect(gcsLog && props(gcsLog).retentionPolicy).toEqual({ retentionPeriod: String(365 * 24 * 3600), isLocked: true });
+    });
+});
+
+describe("the audit role the parameter group names exists: the one-time database bootstrap creates it", () => {
+    it("prod-us: every service's db-bootstrap Job creates rds_pgaudit and the pgaudit extension beside its IAM login role", async () => {
+        const { run } = await planOf("prod-us");
+        expect(run.error).toBeNull();
+        // pgaudit.role = rds_pgaudit (components/aws/aurora.ts): RDS logs nothing until that role and the extension exist.
+        expect(auditParameters.find((p) => p.name === "pgaudit.role")?.value).toBe("rds_pgaudit");
+        const jobs = byType(run, "kubernetes:batch/v1:Job").filter((j) => String((j.props.metadata as { name?: string }).name).endsWith("-db-bootstrap"));
+        // assignment, authoring and progress in both active regions of prod-us.
+        expect(jobs).toHaveLength(6);
+        for (const j of jobs) {
+            const containers = ((j.props.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }).template.spec.containers);
+            const sql = containers[0].env?.find((e) => e.name === "DB_BOOTSTRAP_SQL")?.value ?? "";
+            expect(sql).toContain("CREATE ROLE rds_pgaudit;");
+            expect(sql).toContain("CREATE EXTENSION IF NOT EXISTS pgaudit;");
+            expect(sql).toMatch(/GRANT rds_iam TO (assignment|authoring|progress)_service;/);
+        }
+    });
+
+    it("the SQL is idempotent: each role is created only when missing", () => {
+        expect(dbBootstrapSql("shop_service")).toBe(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_service') THEN CREATE ROLE shop_service LOGIN; END IF; END $$; GRANT rds_iam TO shop_service; DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rds_pgaudit') THEN CREATE ROLE rds_pgaudit; END IF; END $$; CREATE EXTENSION IF NOT EXISTS pgaudit;",
+        );
     });
 });

@@ -212,3 +212,20 @@ describe("item 5: cardinality under control", () => {
         expect(items(config.processors["attributes/cardinality"].actions).map((a) => a.key)).toEqual(expect.arrayContaining(["tenant_id", "user_id", "draft_id"]));
     });
 });
+
+describe("item 2 on Cloud Run: the card's failure policies reach every notification service", () => {
+    it("every Cloud Run service carries FAILURE_POLICIES_JSON: at most one retry (§14), none inside a vendor call (seed 001 §4.4: Pub/Sub redelivers), Cloud SQL inside the 800 ms deadline", () => {
+        const services = byType("gcp:cloudrunv2/service:Service");
+        // seed 001 §3's 13 services plus the peers' internal entry (issue 15).
+        expect(services).toHaveLength(14);
+        for (const s of services) {
+            const envs = ((s.props.template as { containers: { envs: { name: string; value?: string }[] }[] }).containers[0].envs ?? []);
+            const raw = envs.find((e) => e.name === "FAILURE_POLICIES_JSON")?.value;
+            expect(typeof raw).toBe("string");
+            const policies = JSON.parse(String(raw)) as Record<string, { timeoutMs: number; retries: number }>;
+            expect(Object.values(policies).every((p) => p.retries <= 1)).toBe(true);
+            expect(["sendgrid", "twilio", "meta-whatsapp", "firebase"].map((v) => policies[v].retries)).toEqual([0, 0, 0, 0]);
+            expect(policies["cloud-sql"].timeoutMs).toBeLessThan(800);
+        }
+    });
+});
