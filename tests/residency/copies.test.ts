@@ -191,3 +191,14 @@ describe("DR findings against the documents' RPO/RTO", () => {
         expect(mechanismRecovery["s3-replication-rtc"].rpoSeconds).toBe(15 * 60);
     });
 });
+
+describe("Cloud Storage: the nearest to RPO 5 min it offers", () => {
+    it("prod-us: notification's dual-region bucket (us-east4 + its DR region) replicates with turbo replication (15 min, not the default 12 h)", async () => {
+        const { run } = await planOf("prod-us");
+        expect(run.error).toBeNull();
+        const buckets = byType(run, "gcp:storage/bucket:Bucket").filter((b) => b.name === "notification-assets-bucket");
+        expect(buckets).toHaveLength(1);
+        expect(buckets[0].props.rpo).toBe("ASYNC_TURBO");
+        expect((buckets[0].props.customPlacementConfig as { dataLocations: string[] }).dataLocations).toEqual(["US-EAST4", "US-CENTRAL1"]);
+    });
+});
