@@ -45,6 +45,8 @@ export interface RegisteredResource extends RecordedResource {
      * security group rule to the cluster whose group it names without knowing cloud-assigned ids.
      */
     readonly dependencies?: Readonly<Record<string, readonly string[]>>;
+    /** URNs of the resources named in the `dependsOn` option (resource-level ordering, e.g. workloads after their migration Job). */
+    readonly dependsOn?: readonly string[];
 }
 
 export interface StackRun {
@@ -148,7 +150,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const gcpProject = (config.gcp as { project?: string } | undefined)?.project ?? "unknown-project";
     const providerInputs = new Map<string, Record<string, unknown>>();
     const recorded: { type: string; name: string; custom: boolean; inputs: unknown; provider: string | null }[] = [];
-    const structure = new Map<string, { parent: string | null; protect: boolean; dependencies: Record<string, string[]> }>();
+    const structure = new Map<string, { parent: string | null; protect: boolean; dependencies: Record<string, string[]>; dependsOn: string[] }>();
     const regionOfName = (providerName: string | null): string | null => {
         if (!providerName) {
             return null;
@@ -209,7 +211,10 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
                     const protect = args.opts.protect ?? (args.opts.parent ? (protects.get(args.opts.parent) ?? false) : false);
                     protects.set(args.resource, protect);
                     urns.set(args.resource, `urn:pulumi:${stack}::${PROJECT}::${args.type}::${args.name}`);
-                    structure.set(`${args.type}::${args.name}`, { parent, protect, dependencies: inputDependencies(args.props, urns) });
+                    // Only plain Resources in `dependsOn` are recorded (Outputs of resources are resolved later by the SDK).
+                    const deps = args.opts.dependsOn;
+                    const dependsOn = (Array.isArray(deps) ? deps : [deps]).filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map((d) => urns.get(d)).filter((u): u is string => u !== undefined);
+                    structure.set(`${args.type}::${args.name}`, { parent, protect, dependencies: inputDependencies(args.props, urns), dependsOn });
                     return undefined;
                 });
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -256,6 +261,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             region: r.type.startsWith("pulumi:providers:") ? regionOfName(r.name) : regionOfName(r.provider),
             urn: `urn:pulumi:${stack}::${project}::${r.type}::${r.name}`,
             dependencies: s?.dependencies ?? {},
+            dependsOn: s?.dependsOn ?? [],
         };
     });
     return { stack, resources, error, errorKind, outputs: maskSecrets(outputs) as Record<string, unknown>, millis: Date.now() - started };

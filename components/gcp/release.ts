@@ -267,11 +267,12 @@ export class CloudDeployRelease extends pulumi.ComponentResource {
                                 runtimeConfig: { cloudRun: { automaticTrafficControl: true } },
                                 customCanaryDeployment: {
                                     phaseConfigs: [
-                                        // Migrations first (seed 001 §6): the predeploy action runs them before any new revision serves.
-                                        ...cloudDeployPlan.canary.map((p, i) => ({
+                                        // No predeploy migration here: Cloud Deploy's execution environment has no VPC path to
+                                        // Cloud SQL. The release workflow runs each region's migration job (a targeted `pulumi up`)
+                                        // and waits for it before it creates the release (seed 001 §6: migrations before the new revision).
+                                        ...cloudDeployPlan.canary.map((p) => ({
                                             phaseId: canaryPhaseId(p.percent),
                                             percentage: p.percent,
-                                            ...(i === 0 ? { predeploy: { actions: ["migrate"] } } : {}),
                                             verify: true,
                                             analysis: analysis(p.soakMinutes),
                                         })),
@@ -298,7 +299,7 @@ export class CloudDeployRelease extends pulumi.ComponentResource {
                 selector: { targets: [{ id: "*" }] },
                 rules: [
                     { advanceRolloutRule: { id: "advance-after-soak", sourcePhases: cloudDeployPlan.canary.map((p) => canaryPhaseId(p.percent)) } },
-                    { repairRolloutRule: { id: "rollback-on-failure", jobs: ["predeploy", "verify", "analysis", "postdeploy", "deploy"], repairPhases: [{ rollback: {} }] } },
+                    { repairRolloutRule: { id: "rollback-on-failure", jobs: ["verify", "analysis", "postdeploy", "deploy"], repairPhases: [{ rollback: {} }] } },
                 ],
             },
             { ...child, dependsOn: [pipeline] },
