@@ -6,10 +6,10 @@ import { obj, providerProp } from "./rules/util";
  * resources through this index: grouped by type once, with the two questions every link asks —
  * which cluster/namespace (Kubernetes) and which region (the explicit provider's, else the input).
  */
-export class ResourceIndex {
-    private readonly types = new Map<string, PolicyResource[]>();
+export class TypeIndex<T extends { readonly type: string }> {
+    private readonly types = new Map<string, T[]>();
 
-    constructor(readonly resources: readonly PolicyResource[]) {
+    constructor(readonly resources: readonly T[]) {
         for (const r of resources) {
             const list = this.types.get(r.type);
             if (list) {
@@ -20,10 +20,13 @@ export class ResourceIndex {
         }
     }
 
-    of(type: string): readonly PolicyResource[] {
+    of(type: string): readonly T[] {
         return this.types.get(type) ?? [];
     }
 }
+
+/** The policy pack's index: CrossGuard's resources by type. */
+export class ResourceIndex extends TypeIndex<PolicyResource> {}
 
 /** Region of a cloud resource: its provider's `region`, else its own `region` / `location` input. */
 export function regionOf(r: Pick<PolicyResource, "props" | "provider">): string | undefined {

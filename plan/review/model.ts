@@ -1,6 +1,7 @@
 import type { RegisteredResource } from "../engine";
 import { CloudRunServiceCard, K8sServiceCard, TopologyCard } from "../../data/catalog/types";
 import { kedaPausedReplicasAnnotation } from "../../data/residency";
+import { TypeIndex } from "../../policy/resource-index";
 
 /**
  * What the review pack reads from a plan: the registered resources (inputs as written to
@@ -60,23 +61,7 @@ export const CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 export const POOL_LABEL = "platform.melmastoon.com/pool";
 
 /** Indexes a plan's resources by type once. */
-export class PlanIndex {
-    private readonly types = new Map<string, ReviewResource[]>();
-
-    constructor(readonly resources: readonly ReviewResource[]) {
-        for (const r of resources) {
-            const list = this.types.get(r.type);
-            if (list) {
-                list.push(r);
-            } else {
-                this.types.set(r.type, [r]);
-            }
-        }
-    }
-
-    of(type: string): readonly ReviewResource[] {
-        return this.types.get(type) ?? [];
-    }
+export class PlanIndex extends TypeIndex<ReviewResource> {
 
     /** Kubernetes objects of `type` in `cluster` (the explicit provider's name) and namespace. */
     inNamespace(type: string, cluster: string, namespace: string): ReviewResource[] {

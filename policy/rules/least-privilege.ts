@@ -66,10 +66,7 @@ export const brokerPermissionsScoped: ResourceValidationPolicy = {
         "Every NATS user has explicit publish and subscribe allow lists; none may publish `>` or `$JS.API.>`, delete or purge a stream, or (unless it is the stream-admin) create or update one; a service publishes only under its own prefix; no shared `_INBOX.>`.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        if (args.type !== "kubernetes:helm.sh/v3:Release") {
-            return;
-        }
-        const values = natsValues(args.props);
+        const values = args.type === "kubernetes:helm.sh/v3:Release" ? natsValues(args.props) : undefined;
         if (!values) {
             return;
         }
@@ -97,10 +94,7 @@ export const brokerTls: ResourceValidationPolicy = {
     description: "NATS takes client connections over TLS with verified client certificates, and routes between servers over TLS.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        if (args.type !== "kubernetes:helm.sh/v3:Release") {
-            return;
-        }
-        const values = natsValues(args.props);
+        const values = args.type === "kubernetes:helm.sh/v3:Release" ? natsValues(args.props) : undefined;
         if (!values) {
             return;
         }
