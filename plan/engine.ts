@@ -167,6 +167,10 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             if (args.type.startsWith("pulumi:providers:")) {
                 providerInputs.set(args.name, unwrapSecrets(args.inputs) as Record<string, unknown>);
             }
+            // A read (`Resource.get`, an existing object looked up by id) is not a resource the program manages.
+            if (args.id) {
+                return;
+            }
             recorded.push({
                 type: args.type,
                 name: args.name,
