@@ -167,8 +167,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             if (args.type.startsWith("pulumi:providers:")) {
                 providerInputs.set(args.name, unwrapSecrets(args.inputs) as Record<string, unknown>);
             }
-            // A read (`Resource.get`, an existing object looked up by id) is not a resource the program manages.
-            if (args.id) {
+            // A cloud object read by id (`Resource.get`) is not a resource the program manages (stack references stay listed).
+            if (args.id && !args.type.startsWith("pulumi:")) {
                 return;
             }
             recorded.push({
