@@ -4,6 +4,7 @@ import { Finding, finding } from "../data/findings";
 import { AwsProfile } from "../data/profiles/aws";
 import { jetStreamStorageShare, streamProfiles, streamsOf } from "../data/streams";
 import { memoryMiB } from "./quantities";
+import { jetStreamDomainOf, jetStreamLinksOf, leafnodePort, mirrorLagSeconds, mirrorMaxBytes, mirrorStreamNameOf } from "../data/jetstream-mirror";
 
 /**
  * JetStream storage and replication (seed 000 §9: RPO 5 min counts NATS JetStream replication).
@@ -14,12 +15,14 @@ import { memoryMiB } from "./quantities";
  * Per server: Σ maxBytes × replicas / servers (a stream's replicas sit on distinct servers), against
  * the share of each server's file-store volume the streams may fill.
  */
-export function jetStreamStorageFinding(cards: readonly K8sServiceCard[], profile: AwsProfile, region: string): Finding {
+export function jetStreamStorageFinding(cards: readonly K8sServiceCard[], profile: AwsProfile, region: string, mirrors = false): Finding {
     const streams = streamsOf(cards);
     const p = streamProfiles[profile.environment];
     const servers = profile.nats.replicas;
     const replicas = Math.min(p.replicas, servers);
-    const perServerMiB = Math.ceil((streams.length * (p.maxBytes / 1024 ** 2) * replicas) / servers);
+    // A passive region also holds a mirror of every hub stream (data/jetstream-mirror.ts), at its own size cap.
+    const mirrorMiB = mirrors ? streams.length * (mirrorMaxBytes[profile.environment] / 1024 ** 2) : 0;
+    const perServerMiB = Math.ceil(((streams.length * (p.maxBytes / 1024 ** 2) + mirrorMiB) * replicas) / servers);
     const volumeMiB = memoryMiB(profile.nats.storageSize);
     const allowedMiB = Math.floor(volumeMiB * jetStreamStorageShare);
     const margin = allowedMiB - perServerMiB;
@@ -27,36 +30,45 @@ export function jetStreamStorageFinding(cards: readonly K8sServiceCard[], profil
         "capacity/jetstream-storage",
         margin >= 0 && p.replicas <= servers ? "info" : "mandatory",
         `nats@${region}`,
-        `${streams.length} streams (${streams.map((s) => s.name).join(", ")}) × ${p.maxBytes / 1024 ** 3} GiB × R${p.replicas} over ${servers} server(s) = ${perServerMiB} MiB per server ` +
+        `${streams.length} streams (${streams.map((s) => s.name).join(", ")}) × ${p.maxBytes / 1024 ** 3} GiB` +
+            (mirrors ? ` + ${streams.length} mirrors × ${mirrorMaxBytes[profile.environment] / 1024 ** 2} MiB` : "") +
+            ` × R${p.replicas} over ${servers} server(s) = ${perServerMiB} MiB per server ` +
             `vs ${jetStreamStorageShare * 100}% of ${profile.nats.storageSize} = ${allowedMiB} MiB (margin ${margin} MiB)` +
             (p.replicas > servers ? `; R${p.replicas} needs ${p.replicas} servers` : ""),
     );
 }
 
 /**
- * Cross-region: the stack's VPCs are not connected (components/aws/network.ts creates no peering or
- * transit gateway), so no NATS gateway or leaf node can carry a mirror to the passive region. Reported
- * in stacks with a passive region, with what covers the RPO meanwhile.
+ * Cross-region: each passive region's NATS is a leaf node of its home's active region (inter-region
+ * VPC peering, an internal NLB in front of the leaf-node listener) and mirrors every stream there
+ * (data/jetstream-mirror.ts). Reported in stacks with a passive region, with the recovery point the
+ * mirrors give against seed 000 §9's 5 min.
  */
-export function jetStreamCrossRegionFinding(ctx: DeployContext): Finding | undefined {
-    const active = ctx.config.aws.regions.find((r) => r.role === "active")?.region;
-    const passive = ctx.config.aws.regions.filter((r) => r.role === "passive").map((r) => r.region);
-    if (!active || passive.length === 0) {
+export function jetStreamCrossRegionFinding(ctx: DeployContext, cards: readonly K8sServiceCard[] = []): Finding | undefined {
+    const links = jetStreamLinksOf(ctx.config.aws.regions);
+    if (links.length === 0) {
         return undefined;
     }
+    const names = streamsOf(cards).map((s) => s.name);
+    const rpoSeconds = 5 * 60;
     return finding(
-        "adjust/jetstream-cross-region",
-        "advisory",
-        `nats@${passive.join(",")}`,
-        `seed 000 §9 counts JetStream replication in the 5-min RPO: streams are R${streamProfiles[ctx.config.environment].replicas} across ${active}'s zones, but ${active} and ${passive.join(", ")} ` +
-            "have no network path (no VPC peering or transit gateway), so no stream mirror over a NATS gateway or leaf node is declared; on a regional loss, " +
-            "events still in the services' outboxes survive in the Aurora global databases (typical lag < 1 s) and are relayed after promotion, but events already " +
-            "published to JetStream and not yet consumed are lost: the RPO holds for the databases, not for in-flight stream messages. " +
-            "Closing the gap: inter-region VPC peering, a leaf-node listener behind an internal NLB, and mirror streams in the passive region",
+        "capacity/jetstream-cross-region",
+        mirrorLagSeconds <= rpoSeconds ? "info" : "mandatory",
+        `nats@${links.map((l) => l.leaf).join(",")}`,
+        links
+            .map(
+                (l) =>
+                    `${l.leaf} mirrors ${l.hub}'s streams${names.length > 0 ? ` (${names.map(mirrorStreamNameOf).join(", ")})` : ""} at R${streamProfiles[ctx.config.environment].replicas} ` +
+                    `over a NATS leaf node (TLS to ${l.hub}'s internal NLB on port ${leafnodePort}, inter-region VPC peering inside the residency zone, JetStream domains ${jetStreamDomainOf(l.hub)} → ${jetStreamDomainOf(l.leaf)})`,
+            )
+            .join("; ") +
+            `: mirror lag of seconds (planned ${mirrorLagSeconds} s) against seed 000 §9's 5-min RPO (margin ${rpoSeconds - mirrorLagSeconds} s); ` +
+            "on a regional loss, the mirrors hold the events published before it, and the promoted region's consumers read what they had not consumed from them",
     );
 }
 
 export function jetStreamFindings(ctx: DeployContext, cards: readonly K8sServiceCard[], profile: AwsProfile): Finding[] {
-    const cross = jetStreamCrossRegionFinding(ctx);
-    return [...ctx.config.aws.regions.map((r) => jetStreamStorageFinding(cards, profile, r.region)), ...(cross ? [cross] : [])];
+    const cross = jetStreamCrossRegionFinding(ctx, cards);
+    const leaves = new Set(jetStreamLinksOf(ctx.config.aws.regions).map((l) => l.leaf));
+    return [...ctx.config.aws.regions.map((r) => jetStreamStorageFinding(cards, profile, r.region, leaves.has(r.region))), ...(cross ? [cross] : [])];
 }

@@ -36,7 +36,9 @@ export const s3LogDeliveryService = "logging.s3.amazonaws.com";
 export const gcsLogWriterGroup = "cloud-storage-analytics@google.com";
 
 /** Key prefixes in a region's log bucket, one per source. */
-export const logPrefixes = { alb: "alb", s3: "s3" } as const;
+export const logPrefixes = { alb: "alb", s3: "s3", nlb: "nlb" } as const;
+/** The service principal that delivers Network Load Balancer access logs (NLB user guide, "Access logs"). */
+export const nlbLogDeliveryService = "delivery.logs.amazonaws.com";
 
 /** The principal allowed to write a region's ALB access logs (IAM policy `Principal` form). */
 export function elbLogPrincipal(region: string): { readonly AWS: string } | { readonly Service: string } {

@@ -169,6 +169,10 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
             if (args.type.startsWith("pulumi:providers:")) {
                 providerInputs.set(args.name, unwrapSecrets(args.inputs) as Record<string, unknown>);
             }
+            // A cloud object read by id (`Resource.get`) is not a resource the program manages (stack references stay listed).
+            if (args.id && !args.type.startsWith("pulumi:")) {
+                return;
+            }
             recorded.push({
                 type: args.type,
                 name: args.name,

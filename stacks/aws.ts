@@ -18,6 +18,9 @@ import { bucketName } from "../components/aws/service-binding";
 import { cdnAllowed } from "../data/cdn";
 import { AnalyticsFirehose, FirehoseReplicator } from "../components/aws/msk";
 import { firehoseTopics } from "../data/profiles/firehose";
+import { JetStreamLinkArgs } from "../components/aws/platform";
+import { RegionPeering, validateRegionPeering } from "../components/aws/region-peering";
+import { jetStreamLinksOf } from "../data/jetstream-mirror";
 
 const knownRegions: readonly string[] = Object.values(aws.Region);
 
@@ -65,6 +68,9 @@ export function validateAwsContext(ctx: DeployContext): string[] {
         seen.set(cidr, r.region);
     }
     problems.push(...validateCopyPlan(awsCopyPlan(ctx.config.environment, ctx.config.aws.regions)));
+    for (const l of jetStreamLinksOf(ctx.config.aws.regions)) {
+        problems.push(...validateRegionPeering({ region: l.hub, cidr: vpcCidrFor(l.hub) ?? "" }, { region: l.leaf, cidr: vpcCidrFor(l.leaf) ?? "" }));
+    }
     return problems;
 }
 
@@ -120,6 +126,23 @@ export function deployAws(
         : undefined;
 
     const firehoses: { firehose: AnalyticsFirehose; provider: aws.Provider }[] = [];
+    // Each passive region mirrors its home's active region's JetStream streams over a leaf link (peered VPCs).
+    const links = jetStreamLinksOf(config.aws.regions);
+    const jetStreamLinkOf = (region: string): JetStreamLinkArgs | undefined => {
+        const leaves = links.filter((l) => l.hub === region);
+        const asLeaf = links.find((l) => l.leaf === region);
+        const hubHandle = asLeaf ? platforms[asLeaf.hub]?.leafnodeHub : undefined;
+        if (asLeaf && !hubHandle) {
+            throw new Error(`stack ${config.stack}: passive region ${region}'s hub ${asLeaf.hub} has no leaf-node listener`);
+        }
+        if (leaves.length === 0 && !asLeaf) {
+            return undefined;
+        }
+        return {
+            hub: leaves.length > 0 ? { leafRegions: leaves.map((l) => l.leaf), peerCidrs: leaves.map((l) => vpcCidrFor(l.leaf) ?? "") } : undefined,
+            leaf: asLeaf && hubHandle ? { hubRegion: asLeaf.hub, hub: hubHandle } : undefined,
+        };
+    };
     for (const r of regionOrder(ctx)) {
         const provider = awsProvider(ctx, r.region);
         providers[r.region] = provider;
@@ -151,6 +174,7 @@ export function deployAws(
                 features: config.features,
                 flagdImage: config.images["flagd"],
                 cdn: edgeProvider && { edgeProvider, residency: config.residency },
+                jetStreamLink: jetStreamLinkOf(r.region),
             },
             { provider },
         );
@@ -237,6 +261,18 @@ export function deployAws(
     }
 
     // Several homes: tenants reach theirs by its hostname, found in the directory tenant-service keeps.
+    for (const l of links) {
+        const side = (region: string) => ({
+            region,
+            vpcId: platforms[region].network.vpcId,
+            cidr: platforms[region].network.cidr,
+            routeTableIds: platforms[region].network.privateRouteTableIds,
+            provider: providers[region],
+        });
+        const peering = new RegionPeering(`${l.hub}-to-${l.leaf}-peering`, { requester: side(l.hub), accepter: side(l.leaf) });
+        outputs[`${l.hub}-to-${l.leaf}-peering`] = { peeringConnectionId: peering.peeringConnectionId, mirror: `${l.leaf} mirrors ${l.hub}'s streams` };
+    }
+
     if (homes.length > 1) {
         const first = homes[0].active;
         const directory = new TenantDirectory(

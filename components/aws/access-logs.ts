@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { elbLogPrincipal, logPrefixes, s3LogDeliveryService } from "../../data/log-delivery";
+import { elbLogPrincipal, logPrefixes, nlbLogDeliveryService, s3LogDeliveryService } from "../../data/log-delivery";
 import { bucketName } from "./service-binding";
 
 export interface AccessLogBucketArgs {
@@ -54,6 +54,16 @@ export function accessLogBucketPolicy(bucketArn: string, args: Pick<AccessLogBuc
             Action: "s3:PutObject",
             Resource: `${bucketArn}/${logPrefixes.alb}/AWSLogs/${args.accountId}/*`,
         },
+        // NLB access logs (the JetStream leaf-node listener's NLB): the log delivery service, for this account only.
+        {
+            Sid: "NlbAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: nlbLogDeliveryService },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/${logPrefixes.nlb}/AWSLogs/${args.accountId}/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": args.accountId, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+        { Sid: "NlbAccessLogsAcl", Effect: "Allow", Principal: { Service: nlbLogDeliveryService }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } },
     ];
     if (args.protect) {
         statements.push({ Sid: "DenyLogDeletion", Effect: "Deny", Principal: { AWS: "*" }, Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${bucketArn}/*` });

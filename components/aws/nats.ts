@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { NatsPermissions, streamAdminUser } from "../../data/broker";
 import { RotationSlots } from "../../data/rotation";
 import { leafCertificate } from "../k8s/certificates";
+import { leafnodePort } from "../../data/jetstream-mirror";
 import { charts, helmRelease, platformNamespace } from "./helm";
 
 /** One NATS principal per service (case study §19: broker principal per publisher/consumer). */
@@ -53,6 +54,18 @@ export interface NatsJetStreamArgs {
     readonly monitorLabels: Readonly<Record<string, string>>;
     /** What the release waits for: the StorageClass and the Prometheus Operator's CRDs (PodMonitor). */
     readonly after: readonly pulumi.Resource[];
+    /** Cross-region JetStream (data/jetstream-mirror.ts): this region's JetStream domain and its side of the leaf link. */
+    readonly leafnodes?: NatsLeafnodes;
+}
+
+/** A hub (active region) opens the TLS leaf-node listener; a leaf (passive region) dials its hub. */
+export interface NatsLeafnodes {
+    /** JetStream domain of this region (`$JS.<domain>.API` from across the link). */
+    readonly domain: string;
+    /** Hub: the names the listener's certificate carries (the internal NLB's hostnames). */
+    readonly hub?: { readonly dnsNames: readonly string[] };
+    /** Leaf: the hub's `tls://user:password@host:7422` (secret) and its CA certificate (PEM), which verifies the hub. */
+    readonly leaf?: { readonly url: pulumi.Output<string>; readonly hubCaPem: pulumi.Input<string> };
 }
 
 export const natsClientPort = 4222;
@@ -63,6 +76,12 @@ export const natsMonitorPort = 8222;
 export const natsServerTlsSecret = "nats-server-tls";
 /** The stream-admin principal's client certificate (NACK's controller and operations use it). */
 export const natsStreamAdminTlsSecret = "nats-stream-admin-tls";
+/** The leaf-node listener's certificate Secret (hub side). */
+export const natsLeafnodeTlsSecret = "nats-leafnode-tls";
+/** The ConfigMap holding the hub's CA certificate (leaf side): public, so not a Secret. */
+export const natsHubCaConfigMap = "nats-hub-ca";
+const hubCaDir = "/etc/nats-hub-ca";
+
 /** The Secret each client namespace gets from its own Certificate: `ca.crt`, `tls.crt`, `tls.key`. */
 export const natsClientTlsSecret = "nats-client-tls";
 
@@ -150,6 +169,29 @@ export class NatsJetStream extends pulumi.ComponentResource {
             certOpts,
         );
 
+        const hubLeafCert = args.leafnodes?.hub
+            ? leafCertificate(
+                  `${name}-leafnode-tls`,
+                  {
+                      objectName: "nats-leafnode",
+                      namespace: ns.metadata.name,
+                      secretName: natsLeafnodeTlsSecret,
+                      commonName: `nats-leafnode.${args.namespace}.svc`,
+                      dnsNames: args.leafnodes.hub.dnsNames,
+                      usages: ["server auth"],
+                      labels: args.labels,
+                  },
+                  certOpts,
+              )
+            : undefined;
+        const hubCa = args.leafnodes?.leaf
+            ? new k8s.core.v1.ConfigMap(
+                  `${name}-hub-ca`,
+                  { metadata: { name: natsHubCaConfigMap, namespace: ns.metadata.name, labels: { ...args.labels } }, data: { "ca.crt": args.leafnodes.leaf.hubCaPem } },
+                  k,
+              )
+            : undefined;
+
         // Alphanumeric passwords: safe inside a URL and NATS config without escaping. Two per
         // principal, renewed on alternate periods (data/rotation.ts): clients get the one just renewed.
         const rp = { parent: this, provider: args.randomProvider };
@@ -194,23 +236,34 @@ export class NatsJetStream extends pulumi.ComponentResource {
             },
         }));
         const clustered = args.replicas > 1;
+        const leaf = args.leafnodes?.leaf;
+        const remoteUrl = leaf ? leaf.url : pulumi.output("");
         const values = pulumi.secret(
-            accounts.apply((acc) => ({
+            pulumi.all([accounts, remoteUrl]).apply(([acc, url]) => ({
                 // The cluster CA (cert-manager writes it next to the server's key) verifies clients and route peers.
                 tlsCA: { enabled: true, secretName: natsServerTlsSecret, key: "ca.crt" },
                 config: {
                     // Client connections: TLS with a client certificate from the cluster CA, then the user's password.
                     nats: { tls: { enabled: true, secretName: natsServerTlsSecret, merge: { verify: true, timeout: 2 } } },
                     cluster: { enabled: clustered, replicas: args.replicas, tls: { enabled: clustered, secretName: natsServerTlsSecret } },
+                    // Hub: the leaf-node listener, TLS with the listener certificate; the leaf's user authenticates.
+                    ...(args.leafnodes?.hub ? { leafnodes: { enabled: true, port: leafnodePort, tls: { enabled: true, secretName: natsLeafnodeTlsSecret } } } : {}),
                     jetstream: {
                         enabled: true,
+                        ...(args.leafnodes ? { merge: { domain: args.leafnodes.domain } } : {}),
                         fileStore: { enabled: true, dir: "/data", pvc: { enabled: true, size: args.storageSize, storageClassName: args.storageClassName } },
                         memoryStore: { enabled: false },
                     },
                     monitor: { enabled: true, port: natsMonitorPort },
-                    merge: { accounts: acc, system_account: "SYS" },
+                    merge: {
+                        accounts: acc,
+                        system_account: "SYS",
+                        // Leaf: dial the hub (no listener of its own), binding the local APP account to the hub's.
+                        ...(leaf ? { leafnodes: { remotes: [{ urls: [url], account: natsAccount, tls: { ca_file: `${hubCaDir}/ca.crt`, timeout: 5 } }] } } : {}),
+                    },
                 },
                 container: {
+                    ...(leaf ? { patch: [{ op: "add", path: "/volumeMounts/-", value: { name: "hub-ca", mountPath: hubCaDir, readOnly: true } }] } : {}),
                     merge: {
                         resources: {
                             requests: { cpu: args.resources.cpuRequest, memory: args.resources.memoryRequest },
@@ -219,6 +272,7 @@ export class NatsJetStream extends pulumi.ComponentResource {
                     },
                 },
                 podTemplate: {
+                    ...(leaf ? { patch: [{ op: "add", path: "/spec/volumes/-", value: { name: "hub-ca", configMap: { name: natsHubCaConfigMap } } }] } : {}),
                     merge: { spec: { nodeSelector: { [args.nodePoolLabel]: "platform" } } },
                     // One server per zone: a zone loss keeps the JetStream quorum.
                     topologySpreadConstraints: { "topology.kubernetes.io/zone": { maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" } },
@@ -229,7 +283,7 @@ export class NatsJetStream extends pulumi.ComponentResource {
                 natsBox: { enabled: false },
             })),
         );
-        this.release = helmRelease(`${name}-release`, "nats", charts.nats, ns.metadata.name, values, { ...k, dependsOn: [...args.after, serverCert] });
+        this.release = helmRelease(`${name}-release`, "nats", charts.nats, ns.metadata.name, values, { ...k, dependsOn: [...args.after, serverCert, ...(hubLeafCert ? [hubLeafCert] : []), ...(hubCa ? [hubCa] : [])] });
         this.registerOutputs({ url: this.url, monitoringEndpoint: this.monitoringEndpoint });
     }
 }

@@ -106,11 +106,14 @@ export class Network extends pulumi.ComponentResource {
             (_, i) =>
                 new aws.ec2.RouteTable(
                     `${name}-private-${i}-rt`,
-                    // Per-AZ NAT keeps a zone's egress independent of the other zones.
-                    { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, natCount - 1)].id }], tags: { Name: `${name}-private-${i}` } },
+                    // No inline routes: the default route and the peering routes (components/aws/region-peering.ts) are
+                    // Route resources, since inline routes are authoritative and would remove the others.
+                    { vpcId: vpc.id, tags: { Name: `${name}-private-${i}` } },
                     o,
                 ),
         );
+        // Per-AZ NAT keeps a zone's egress independent of the other zones.
+        privateRts.forEach((rt, i) => new aws.ec2.Route(`${name}-private-${i}-default-route`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, natCount - 1)].id }, o));
         const privateSubnets = plan.private.map(
             (cidr, i) =>
                 new aws.ec2.Subnet(

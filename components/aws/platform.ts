@@ -45,6 +45,8 @@ export interface CopyHost {
 }
 import { ReleaseControllers, dbBootstrapAccess } from "./release";
 import { JetStreamStreams } from "../k8s/jetstream";
+import { LeafnodeHub, MirrorStreams, nlbDnsNames } from "../k8s/jetstream-mirror";
+import { jetStreamDomainOf, leafPermissions, leafPrincipalOf, mirrorMaxBytes, mirrorStreamNameOf, withMirrorAdmin } from "../../data/jetstream-mirror";
 import { streamProfiles, streamsOf } from "../../data/streams";
 
 /** A service's Aurora global database, created by the active region for the passive one to join. */
@@ -103,6 +105,25 @@ export interface AwsRegionalPlatformArgs {
     readonly nowMs?: number;
     /** CDN-fronted buckets (authoring's drafts): the us-east-1 provider CloudFront's certificate and WAF need, and the residency zone. */
     readonly cdn?: { readonly edgeProvider: aws.Provider; readonly residency: string };
+    /** Cross-region JetStream (data/jetstream-mirror.ts): an active region is the hub of its passive regions' leaf links; a passive region is a leaf. */
+    readonly jetStreamLink?: JetStreamLinkArgs;
+}
+
+/** This region's side of the JetStream leaf links. */
+export interface JetStreamLinkArgs {
+    /** Hub: the passive regions that mirror this region's streams, and their VPC ranges. */
+    readonly hub?: { readonly leafRegions: readonly string[]; readonly peerCidrs: readonly string[] };
+    /** Leaf: the hub region, its leaf-node endpoint and CA, and the leaf principal's client URL at the hub (secret). */
+    readonly leaf?: { readonly hubRegion: string; readonly hub: LeafnodeHubHandle };
+}
+
+/** What a hub platform hands its leaf regions. */
+export interface LeafnodeHubHandle {
+    /** `host:7422` of the internal NLB. */
+    readonly endpoint: pulumi.Output<string>;
+    readonly caPem: pulumi.Output<string>;
+    /** Per leaf region: its principal's client URL (user and password, secret). */
+    readonly credentials: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 /** Validates the composition's inputs; pure. */
@@ -144,6 +165,8 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
     readonly network: { readonly vpcId: pulumi.Output<string>; readonly cidr: string; readonly privateRouteTableIds: readonly pulumi.Output<string>[] };
     /** Where other regions' copies (headless Aurora secondaries, replicated objects) can live in this region. */
     readonly copyHost: CopyHost;
+    /** The JetStream leaf-node hub of an active region with passive regions. */
+    readonly leafnodeHub?: LeafnodeHubHandle;
 
     constructor(name: string, args: AwsRegionalPlatformArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
         super("learning-platform:aws:RegionalPlatform", name, {}, opts);
@@ -274,7 +297,23 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
         // Program-rotated credentials (NATS, ElastiCache users, signing keys): the period of this deployment.
         const rotation = rotationSlots(args.nowMs ?? Date.now(), credentialRotationDays[args.environment]);
 
-        const natsUsers: NatsUser[] = args.cards.filter((c) => c.outbound.some((d) => d.kind === "nats")).map((c) => ({ service: c.service, ...natsPermissionsOf(c) }));
+        const link = args.jetStreamLink;
+        const streams = streamsOf(args.cards);
+        const domain = jetStreamDomainOf(args.region);
+        const leafUsers: NatsUser[] = (link?.hub?.leafRegions ?? []).map((leaf) => ({ service: leafPrincipalOf(leaf), ...leafPermissions(domain, leaf, streams.map((s) => s.name)) }));
+        const natsUsers: NatsUser[] = [
+            ...args.cards.filter((c) => c.outbound.some((d) => d.kind === "nats")).map((c) => ({ service: c.service, ...natsPermissionsOf(c) })),
+            ...leafUsers,
+        ];
+        const leafLink = link?.leaf;
+        const leafUrl = leafLink
+            ? pulumi.secret(
+                  pulumi.all([leafLink.hub.credentials[args.region], leafLink.hub.endpoint]).apply(([c, endpoint]) => {
+                      const u = new URL(c);
+                      return `tls://${u.username}:${u.password}@${endpoint}`;
+                  }),
+              )
+            : undefined;
         const nats = new NatsJetStream(
             `${name}-nats`,
             {
@@ -285,7 +324,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 storageClassName: eks.storageClassName,
                 resources: ap.nats,
                 users: natsUsers,
-                streamAdmin: streamAdminPermissions(),
+                streamAdmin: withMirrorAdmin(streamAdminPermissions(), leafLink ? streams.map((s) => mirrorStreamNameOf(s.name)) : []),
                 rotation,
                 caIssuer: certManager.caIssuer,
                 environment: args.environment,
@@ -296,12 +335,23 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 labels,
                 monitorLabels: monitorSelector,
                 after: [...eks.ready, addons.prometheus],
+                leafnodes: link
+                    ? { domain, hub: link.hub ? { dnsNames: nlbDnsNames(args.region) } : undefined, leaf: leafLink && leafUrl ? { url: leafUrl, hubCaPem: leafLink.hub.caPem } : undefined }
+                    : undefined,
             },
             { parent: this, provider: k8sProvider, awsProvider: provider },
         );
+        if (link?.hub) {
+            const hub = new LeafnodeHub(
+                `${name}-leafnode-hub`,
+                { region: args.region, namespace: "nats", peerCidrs: link.hub.peerCidrs, vpcCidr: args.vpcCidr, accessLogBucket: accessLogs.bucketName, labels, after: [nats.release] },
+                { parent: this, provider: k8sProvider },
+            );
+            this.leafnodeHub = { endpoint: hub.endpoint, caPem: hub.caPem, credentials: Object.fromEntries(link.hub.leafRegions.map((l) => [l, nats.credentials[leafPrincipalOf(l)]])) };
+        }
 
         // Every stream the cards publish to, declared through NACK (components/k8s/jetstream.ts).
-        new JetStreamStreams(
+        const jetStream = new JetStreamStreams(
             `${name}-jetstream`,
             {
                 environment: args.environment,
@@ -311,7 +361,7 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
                 // with the stream-admin client certificate NATS verifies (issue 11: TLS on every client connection).
                 controllerCredentials: nats.credentials[streamAdminUser],
                 clientTlsSecretName: natsStreamAdminTlsSecret,
-                streams: streamsOf(args.cards),
+                streams,
                 profile: streamProfiles[args.environment],
                 nodePoolLabel,
                 labels,
@@ -321,6 +371,14 @@ export class AwsRegionalPlatform extends pulumi.ComponentResource {
             },
             { parent: this, provider: k8sProvider },
         );
+        // A passive region mirrors every stream of its hub over the leaf link (seed 000 §9 RPO).
+        if (leafLink) {
+            new MirrorStreams(
+                `${name}-jetstream-mirrors`,
+                { namespace: "nats", streams, profile: streamProfiles[args.environment], maxBytes: mirrorMaxBytes[args.environment], hubDomain: jetStreamDomainOf(leafLink.hubRegion), region: args.region, labels, protect, after: [jetStream] },
+                { parent: this, provider: k8sProvider },
+            );
+        }
 
         const needsRedis = args.cards.some((c) => c.outbound.some((d) => d.kind === "redis"));
         const redis = needsRedis

@@ -216,6 +216,8 @@ export const awsOutputs: Record<string, OutputFn> = {
         const name = str(args.inputs.name, args.name);
         return { name, id: name, arn: `arn:aws:rds:${region}:${ctx.accountId}:db-proxy:prx-${hex(name, 17)}`, endpoint: `${name}.proxy-${hex(ctx.accountId + region, 12)}.${region}.rds.amazonaws.com` };
     },
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": (args) => ({ id: `pcx-${hex(args.name, 17)}`, acceptStatus: "pending-acceptance" }),
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (args) => ({ id: String(args.inputs.vpcPeeringConnectionId ?? `pcx-${hex(args.name, 17)}`), acceptStatus: "active" }),
 };
 
 /** AWS provider functions the program calls. */

@@ -637,6 +637,13 @@ export const awsLimits: Readonly<Record<string, TypeEntry>> = {
         oneOf("replicationInfoList.targetCompressionType", ["NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"], doc("MSK/latest/APIReference/v1-replicators.html")),
     ),
     "aws:rds/proxyTarget:ProxyTarget": entry(text("targetGroupName", { max: 63, pattern: /^default$/, chars: "default (the only target group)" }, doc("AmazonRDS/latest/APIReference/API_RegisterDBProxyTargets.html"))),
+    // Inter-region peering: the peer VPC's region; no security-group references across regions (CIDR rules instead).
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": entry(
+        awsTags(),
+        text("peerRegion", { max: 32, pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, chars: "a region code such as eu-central-1" }, doc("vpc/latest/peering/vpc-peering-basics.html")),
+    ),
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": entry(awsTags()),
+    "aws:ec2/route:Route": entry(text("destinationCidrBlock", { max: 18, pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, chars: "an IPv4 CIDR" }, doc("AWSEC2/latest/APIReference/API_CreateRoute.html"))),
 };
 
 function rangeOfPort(v: unknown): string | undefined {

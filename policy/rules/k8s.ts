@@ -184,14 +184,16 @@ export const noDefaultServiceAccount: ResourceValidationPolicy = {
 
 export const noExternalServices: ResourceValidationPolicy = {
     name: "k8s-no-external-service",
-    description: `No Service of type LoadBalancer or NodePort outside the edge namespace (${edgeNamespaces.join(", ")}): public exposure only through the gateway.`,
+    description: `No Service of type LoadBalancer or NodePort outside the edge namespace (${edgeNamespaces.join(", ")}): public exposure only through the gateway. An internal load balancer (scheme internal) exposes nothing publicly.`,
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         if (args.type !== "kubernetes:core/v1:Service") {
             return;
         }
         const type = obj(args.props.spec).type;
-        if ((type === "LoadBalancer" || type === "NodePort") && !edgeNamespaces.includes(namespaceOf(args.props))) {
+        const a = obj(obj(args.props.metadata).annotations);
+        const internal = a["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internal" || a["service.beta.kubernetes.io/aws-load-balancer-internal"] === "true";
+        if (((type === "LoadBalancer" && !internal) || type === "NodePort") && !edgeNamespaces.includes(namespaceOf(args.props))) {
             report(`Service ${nameOf(args.props)} is of type ${String(type)} outside the edge namespace`);
         }
     },

@@ -220,7 +220,7 @@ describe.each(["prod-us", "prod-eu"])("%s: audit and access logs in the plan", (
             expect(sse.props).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
         }
         for (const pol of nonEmpty(byType(planned.run, "aws:s3/bucketPolicy:BucketPolicy").filter((s) => String(props(s).bucket).includes("access-logs")))) {
-            expect(JSON.parse(String(props(pol).policy)).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["DenyInsecureTransport", "S3ServerAccessLogs", "AlbAccessLogs", "DenyLogDeletion"]);
+            expect(JSON.parse(String(props(pol).policy)).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["DenyInsecureTransport", "S3ServerAccessLogs", "AlbAccessLogs", "NlbAccessLogs", "NlbAccessLogsAcl", "DenyLogDeletion"]);
         }
     });
 

@@ -55,7 +55,8 @@ describe("streams in the plans", () => {
     it("prod-eu: every region's NATS gets the four streams through NACK, R3 on file, protected; the chart is the official one, pinned", async () => {
         const { run } = await planOf("prod-eu");
         expect(run.error).toBeNull();
-        const streams = nonEmpty(byType(run, "kubernetes:jetstream.nats.io/v1beta2:Stream"));
+        // The local streams (the passive region's mirrors are tests/datapath/mirror.test.ts's).
+        const streams = nonEmpty(byType(run, "kubernetes:jetstream.nats.io/v1beta2:Stream").filter((s) => o(o(s.inputs).spec).mirror === undefined));
         expect(streams).toHaveLength(2 * 4);
         for (const s of streams) {
             expect(o(o(s.inputs).spec)).toMatchObject({ replicas: 3, storage: "file", retention: "limits", maxAge: "168h", discard: "old", preventDelete: true, account: "app" });
@@ -88,10 +89,11 @@ describe("JetStream storage and cross-region replication", () => {
         expect(small.severity).toBe("mandatory");
         expect(streamProfiles.prod.replicas).toBe(3);
     });
-    it("reports the missing inter-region path where a stack has a passive region, and nothing where it has none", () => {
-        const f = jetStreamCrossRegionFinding(ctxOf("prod-eu"));
-        expect(f).toMatchObject({ ruleId: "adjust/jetstream-cross-region", severity: "advisory", resource: "nats@eu-central-1" });
-        expect(f?.message).toContain("5-min RPO");
+    it("reports the mirrors over the leaf link and their lag against the 5-min RPO where a stack has a passive region, and nothing where it has none", () => {
+        const f = jetStreamCrossRegionFinding(ctxOf("prod-eu"), eks);
+        expect(f).toMatchObject({ ruleId: "capacity/jetstream-cross-region", severity: "info", resource: "nats@eu-central-1" });
+        expect(f?.message).toContain("eu-central-1 mirrors eu-west-1's streams (ASSIGNMENT_MIRROR, AUTHORING_MIRROR, PROGRESS_MIRROR, PROGRESS_STATEMENTS_MIRROR) at R3");
+        expect(f?.message).toContain("5-min RPO (margin 295 s)");
         expect(jetStreamCrossRegionFinding(ctxOf("dev"))).toBeUndefined();
     });
 });
