@@ -11,6 +11,9 @@ export const leafDuration = "2160h";
 export const leafRenewBefore = "720h";
 
 /** A Certificate signed by the cluster CA: `ca.crt`, `tls.crt` and `tls.key` land in `secretName`. */
+/** The provider's generic await (pulumi-kubernetes ≥ 4.18): the create completes when the condition holds. */
+export const waitForAnnotation = "pulumi.com/waitFor";
+
 export function leafCertificate(
     name: string,
     args: {
@@ -31,7 +34,9 @@ export function leafCertificate(
         {
             apiVersion: "cert-manager.io/v1",
             kind: "Certificate",
-            metadata: { name: args.objectName, namespace: args.namespace, labels: { ...args.labels } },
+            // The Pulumi Kubernetes provider waits until cert-manager has issued it (the Secret exists), so
+            // what mounts or reads the Secret on the first `pulumi up` never waits on a value not yet written.
+            metadata: { name: args.objectName, namespace: args.namespace, labels: { ...args.labels }, annotations: { [waitForAnnotation]: "condition=Ready" } },
             spec: {
                 secretName: args.secretName,
                 secretTemplate: { labels: { ...args.labels } },
