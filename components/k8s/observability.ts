@@ -23,6 +23,7 @@ import { Environment, K8sRole, K8sServiceCard } from "../../data/catalog/types";
 import { ResolvedReplicas } from "../../data/replicas";
 import { serviceLabels, shortName, workloadName } from "../../data/naming/k8s";
 import { ClusterServices } from "../contracts";
+import { baseServiceOf } from "../../data/catalog/synthetic";
 
 /**
  * Operating a service from its topology card (issue 13): the gateway's failure policy per edge
@@ -35,7 +36,8 @@ type Json = Record<string, unknown>;
 
 /** The route policy of an edge role; every edge role has one (tests/observe). */
 export function routePolicyOf(card: Pick<K8sServiceCard, "service">, role: Pick<K8sRole, "name">): RoutePolicy | undefined {
-    return routePolicies[`${card.service}/${role.name}`];
+    // A benchmark copy (data/catalog/synthetic.ts) takes the policy of the service it repeats.
+    return routePolicies[`${card.service}/${role.name}`] ?? routePolicies[`${baseServiceOf(card.service)}/${role.name}`];
 }
 
 /** Gateway API request timeout of a route: the policy's deadline, `0s` (none) for a WebSocket session. */
