@@ -9,10 +9,14 @@ import { FirehoseProfile } from "../../data/profiles/firehose";
  * Replicator, AWS's managed MirrorMaker, from every other active region into the analytics region.
  */
 
-/** `arn:aws:kafka:<r>:<a>:cluster/<name>/<uuid>` → the ARN of one of its topics (IAM access control's resource form). */
-export function topicArnOf(clusterArn: string, topic: string): string {
+/** `arn:aws:kafka:<r>:<a>:cluster/<name>/<uuid>` → the ARN of one of its topics or groups (`*` for all; IAM access control's resource form). */
+export function kafkaResourceArnOf(clusterArn: string, kind: "topic" | "group", name: string): string {
     const [prefix, rest] = clusterArn.split(":cluster/");
-    return `${prefix}:topic/${rest}/${topic}`;
+    return `${prefix}:${kind}/${rest}/${name}`;
+}
+
+export function topicArnOf(clusterArn: string, topic: string): string {
+    return kafkaResourceArnOf(clusterArn, "topic", topic);
 }
 
 /** Kafka's client port with IAM (SASL/IAM over TLS). */
@@ -148,8 +152,8 @@ export class FirehoseReplicator extends pulumi.ComponentResource {
             },
             o,
         );
-        const topicArn = (cluster: aws.msk.Cluster) => cluster.arn.apply((a) => `${a.replace(":cluster/", ":topic/")}/*`);
-        const groupArn = (cluster: aws.msk.Cluster) => cluster.arn.apply((a) => `${a.replace(":cluster/", ":group/")}/*`);
+        const topicArn = (cluster: aws.msk.Cluster) => cluster.arn.apply((a) => kafkaResourceArnOf(a, "topic", "*"));
+        const groupArn = (cluster: aws.msk.Cluster) => cluster.arn.apply((a) => kafkaResourceArnOf(a, "group", "*"));
         new aws.iam.RolePolicy(
             `${name}-role-policy`,
             {
